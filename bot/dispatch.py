@@ -1,0 +1,485 @@
+"""Dispatch: from one `Inbound` to one committed transaction.
+
+Identify the sender, drop a message already seen, load the conversation, run the active flow
+(or a command, a button action, the menu), and commit the state, the domain records and every
+outgoing message together. A step that fails rolls back whole; the user is told to try again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.app import App
+from bot.flows.base import FLOW_PREFIX, Ctx, Flow, FlowData, Step, UserInput
+from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
+from bot.payload import Payload, decode, encode
+from bot.registry import Command, Outcome
+from bot.services import directory
+from bot.services.context import ServiceCtx, UserError
+from storage.db import transaction
+from storage.models import Conversation, Employee, InboundLedger
+
+log = logging.getLogger(__name__)
+
+CANCEL_WORDS = {"batal", "cancel", "/batal", "/cancel"}
+BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
+MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
+SUPPORTED_MEDIA = {"photo", "document"}
+COMMAND_PREFIX = "cmd"
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    """What happened to one inbound message."""
+
+    employee_id: int | None = None
+    duplicate: bool = False
+    failed: bool = False
+    rejected: bool = False
+
+
+class _Duplicate(Exception):
+    pass
+
+
+class _Rejected(Exception):
+    def __init__(self, employee_id: int | None, replies: list[Reply], language: str) -> None:
+        super().__init__("rejected")
+        self.employee_id = employee_id
+        self.replies = replies
+        self.language = language
+
+
+def dispatch(app: App, inbound: Inbound) -> DispatchResult:
+    """Process one inbound message; safe to call again with a redelivered one."""
+    for attempt in range(6):
+        try:
+            with transaction(app.sessions) as session:
+                result = _Turn(app, session, inbound).run()
+            app.on_queued()
+            return result
+        except _Duplicate:
+            return DispatchResult(duplicate=True)
+        except (StaleDataError, OperationalError) as exc:
+            # Two messages of one user at once, or a locked database: run the turn again.
+            if attempt == 5:
+                log.error("giving up on %s after conflicts: %s", inbound.message_id, exc)
+                return _fail(app, inbound, "core.busy")
+            time.sleep(0.02 * (attempt + 1))
+        except IntegrityError as exc:
+            if attempt == 5:
+                return _fail(app, inbound, "core.busy")
+            log.info("retrying after integrity conflict: %s", exc.orig)
+        except _Rejected as rejected:
+            _answer_only(app, inbound, rejected.employee_id, rejected.replies)
+            return DispatchResult(employee_id=rejected.employee_id, rejected=True)
+        except Exception:
+            log.exception("step failed for %s on %s", inbound.sender[-4:], inbound.channel)
+            return _fail(app, inbound, "core.crashed")
+    return DispatchResult(failed=True)  # pragma: no cover
+
+
+def _answer_only(
+    app: App, inbound: Inbound, employee_id: int | None, replies: list[Reply]
+) -> None:
+    """In a fresh transaction: record the message as seen and send only `replies`."""
+    try:
+        with transaction(app.sessions) as session:
+            if inbound.message_id:
+                session.add(_ledger_row(inbound, employee_id, app))
+            ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
+                inbound.channel, inbound.sender, replies
+            )
+        app.on_queued()
+    except IntegrityError:
+        pass  # already seen: its answer went out the first time
+
+
+def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
+    with app.sessions() as session:
+        employee = directory.find_sender(session, inbound.channel, inbound.sender)
+        language = employee.language if employee else app.settings.default_language
+        employee_id = employee.id if employee else None
+    _answer_only(app, inbound, employee_id, [Text(app.catalog.t(key, language))])
+    return DispatchResult(employee_id=employee_id, failed=True)
+
+
+def _ledger_row(inbound: Inbound, employee_id: int | None, app: App) -> InboundLedger:
+    return InboundLedger(
+        channel=inbound.channel.value,
+        message_id=str(inbound.message_id)[:128],
+        employee_id=employee_id,
+        received_at=app.clock(),
+    )
+
+
+def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
+    """The main menu: the commands this person may use."""
+    options = [
+        Option(t(command.description_key), encode(COMMAND_PREFIX, command.name))
+        for command in sorted(app.registry.commands.values(), key=lambda c: (c.order, c.name))
+        if command.in_menu and _allowed(command.roles, roles)
+    ]
+    return Choices(t("core.menu_title", name=name.split()[0] if name else ""), tuple(options))
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, folded: how a typed label is compared to a button's."""
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.casefold()).split())
+
+
+def _allowed(required: frozenset[str] | None, roles: frozenset[str]) -> bool:
+    return required is None or "admin" in roles or bool(required & roles)
+
+
+class _Turn:
+    """One inbound message, inside one transaction."""
+
+    def __init__(self, app: App, session: Session, inbound: Inbound) -> None:
+        self.app = app
+        self.session = session
+        self.inbound = inbound
+        self.now = app.clock()
+        self.replies: list[Reply] = []
+
+    # -- the turn -------------------------------------------------------------------------
+
+    def run(self) -> DispatchResult:
+        inbound = self.inbound
+        if inbound.message_id:
+            try:
+                with self.session.begin_nested():
+                    self.session.add(_ledger_row(inbound, None, self.app))
+            except IntegrityError:
+                raise _Duplicate() from None
+        employee = directory.find_sender(self.session, inbound.channel, inbound.sender)
+        if employee is None:
+            self._unknown_sender()
+            return DispatchResult()
+        self.employee = employee
+        self._note_channel(employee)
+        self.actor = directory.actor_of(self.session, employee)
+        self.t = self.app.catalog.translator(self.actor.language)
+        self.svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=self.actor)
+        self.conv = self._conversation(employee)
+
+        problem = self._bad_input()
+        if problem:
+            self._send([Text(problem)], keep_choices=True)
+            return DispatchResult(employee_id=employee.id)
+
+        try:
+            self._route()
+        except UserError as exc:
+            raise _Rejected(employee.id, [Text(exc.message)], self.actor.language) from None
+        self.conv.updated_at = self.now
+        self._send(self.replies)
+        return DispatchResult(employee_id=employee.id)
+
+    def _route(self) -> None:
+        inbound = self.inbound
+        flow = self._active_flow()
+        raw_payload = inbound.payload or self._typed_choice(flow)
+        if raw_payload is not None:
+            self._press(decode(raw_payload), flow)
+            return
+        text = (inbound.text or "").strip()
+        if text:
+            self._text(text, flow)
+        elif inbound.media:
+            if flow is not None:
+                self._flow_input(flow, UserInput(media=inbound.media))
+            else:
+                self.replies.append(Text(self.t("core.media_unexpected")))
+        elif inbound.contact_phone:
+            self.replies.append(Text(self.t("core.already_linked")))
+
+    # -- identity -------------------------------------------------------------------------
+
+    def _unknown_sender(self) -> None:
+        inbound = self.inbound
+        t = self.app.catalog.translator(self.app.settings.default_language)
+        replies: list[Reply]
+        if inbound.channel is Channel.TELEGRAM:
+            replies = self._link_telegram(t)
+        else:
+            replies = [Text(t("core.unknown_sender"))]
+        ServiceCtx(app=self.app, session=self.session, now=self.now).reply_to(
+            inbound.channel, inbound.sender, replies
+        )
+
+    def _link_telegram(self, t: Any) -> list[Reply]:
+        phone = directory.normalize_phone(self.inbound.contact_phone or "")
+        if phone is None:
+            return [ContactRequest(t("core.share_contact"), t("core.share_contact_button"))]
+        employee = self.session.scalar(
+            select(Employee).where(Employee.phone == phone, Employee.active)
+        )
+        if employee is None:
+            return [Text(t("core.unknown_sender"))]
+        if employee.telegram_id not in (None, self.inbound.sender):
+            return [Text(t("core.linked_elsewhere"))]
+        employee.telegram_id = self.inbound.sender
+        employee.preferred_channel = Channel.TELEGRAM.value
+        actor = directory.actor_of(self.session, employee)
+        own = self.app.catalog.translator(employee.language)
+        svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=actor)
+        svc.audit("link_telegram", employee.nip)
+        return [
+            Text(own("core.linked", name=employee.name)),
+            menu_choices(self.app, own, actor.roles, employee.name),
+        ]
+
+    def _note_channel(self, employee: Employee) -> None:
+        channel = self.inbound.channel
+        if channel is not Channel.CONSOLE and channel in self.app.channels:
+            employee.preferred_channel = channel.value
+        if channel is Channel.WHATSAPP:
+            employee.wa_last_inbound_at = self.now
+
+    # -- input checks ---------------------------------------------------------------------
+
+    def _bad_input(self) -> str | None:
+        inbound = self.inbound
+        text = inbound.text or ""
+        if not text.strip() and not inbound.payload and not inbound.media:
+            if inbound.contact_phone:
+                return None
+            return self.t("core.empty")
+        if len(text) > self.app.settings.max_message_chars:
+            return self.t("core.too_long", limit=self.app.settings.max_message_chars)
+        if any(m.kind not in SUPPORTED_MEDIA for m in inbound.media):
+            return self.t("core.unsupported_media")
+        return None
+
+    def _typed_choice(self, flow: Flow[Any] | None) -> str | None:
+        """A typed number or label answering the last buttons shown, as their payload."""
+        text = (self.inbound.text or "").strip()
+        options = self.conv.last_choices or []
+        if not text or not options or text.startswith("/"):
+            return None
+        chosen: str | None = None
+        if text.isdigit() and 1 <= int(text) <= len(options):
+            chosen = str(options[int(text) - 1][1])
+        else:
+            typed = _plain(text)
+            for label, payload in options:
+                if typed and _plain(str(label)) == typed:
+                    chosen = str(payload)
+                    break
+        if chosen is None:
+            return None
+        parsed = decode(chosen)
+        if parsed is None:
+            return None
+        if parsed.prefix == FLOW_PREFIX:
+            return chosen if flow is not None and parsed.part(0) == self.conv.state else None
+        return chosen if flow is None else None
+
+    # -- conversation ---------------------------------------------------------------------
+
+    def _conversation(self, employee: Employee) -> Conversation:
+        conv = self.session.scalar(
+            select(Conversation).where(Conversation.employee_id == employee.id)
+        )
+        if conv is None:
+            conv = Conversation(
+                employee_id=employee.id, data={}, history=[], last_choices=[], updated_at=self.now
+            )
+            self.session.add(conv)
+            self.session.flush()
+        return conv
+
+    def _active_flow(self) -> Flow[Any] | None:
+        conv = self.conv
+        if conv.flow is None:
+            return None
+        idle = timedelta(minutes=self.app.settings.conversation_idle_minutes)
+        if conv.updated_at < self.now - idle:
+            self._clear()
+            self.replies.append(Text(self.t("core.expired")))
+            return None
+        flow = self.app.registry.flows.get(conv.flow)
+        try:
+            if flow is None or conv.state not in flow.states:
+                raise ValueError("unknown flow or state")
+            flow.load(conv.data)
+            for entry in conv.history:
+                if entry[0] not in flow.states:
+                    raise ValueError("unknown state in history")
+                flow.load(entry[1])
+        except (ValueError, ValidationError, TypeError, IndexError):
+            log.warning("conversation of employee %s reset: no longer valid", conv.employee_id)
+            self._clear()
+            self.replies.append(Text(self.t("core.reset_apology")))
+            return None
+        return flow
+
+    def _clear(self) -> None:
+        self.conv.flow = None
+        self.conv.state = None
+        self.conv.data = {}
+        self.conv.history = []
+
+    def _ctx(self, flow: Flow[Any]) -> Ctx:
+        return Ctx(
+            now=self.now,
+            actor=self.actor,
+            calendar=self.app.calendar,
+            t=self.t,
+            lookup=flow.lookup(self.session) if flow.lookup else None,
+            settings=self.app.settings,
+        )
+
+    # -- routing --------------------------------------------------------------------------
+
+    def _text(self, text: str, flow: Flow[Any] | None) -> None:
+        word = text.casefold()
+        if word in CANCEL_WORDS:
+            had_flow = flow is not None
+            self._clear()
+            self.replies.append(Text(self.t("core.cancelled" if had_flow else "core.nothing")))
+            self._menu()
+        elif word in BACK_WORDS:
+            self._back(flow)
+        elif word in MENU_WORDS:
+            self._clear()
+            self._menu()
+        elif text.startswith("/"):
+            name, _, args = text[1:].partition(" ")
+            self._command(name.split("@")[0].casefold(), args.strip())
+        elif flow is not None:
+            self._flow_input(flow, UserInput(text=text, media=self.inbound.media))
+        else:
+            self.replies.append(Text(self.t("core.not_understood")))
+            self._menu()
+
+    def _press(self, payload: Payload | None, flow: Flow[Any] | None) -> None:
+        if payload is None:
+            self.replies.append(Text(self.t("core.unknown_button")))
+            self._reprompt(flow)
+        elif payload.prefix == COMMAND_PREFIX:
+            self._command(payload.part(0) or "", "")
+        elif payload.prefix == FLOW_PREFIX:
+            if flow is not None and payload.part(0) == self.conv.state:
+                self._flow_input(flow, UserInput(choice=payload.part(1) or ""))
+            else:
+                self.replies.append(Text(self.t("core.stale_button")))
+                self._reprompt(flow)
+        elif payload.prefix in self.app.registry.actions:
+            outcome = self.app.registry.actions[payload.prefix](self.svc, payload)
+            self._outcome(outcome)
+        else:
+            self.replies.append(Text(self.t("core.unknown_button")))
+            self._reprompt(flow)
+
+    def _command(self, name: str, args: str) -> None:
+        if name == "start" and args:
+            name, args = args.partition("_")[0], args.partition("_")[2]
+        name = self.app.registry.aliases.get(name, name)
+        command: Command | None = self.app.registry.commands.get(name)
+        if command is None:
+            self.replies.append(Text(self.t("core.unknown_command")))
+            self._menu()
+            return
+        if not _allowed(command.roles, self.actor.roles):
+            self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        self._clear()
+        if command.flow is not None:
+            self._start(command.flow, None)
+        elif command.handler is not None:
+            self._outcome(command.handler(self.svc, args))
+
+    def _outcome(self, outcome: Outcome) -> None:
+        self.replies.extend(outcome.replies)
+        if outcome.start_flow is not None:
+            self._start(outcome.start_flow, outcome.flow_data)
+
+    def _start(self, name: str, data: FlowData | None) -> None:
+        flow = self.app.registry.flows[name]
+        if not _allowed(flow.roles, self.actor.roles):
+            self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        data = data if data is not None else flow.data_model()
+        self.conv.flow = name
+        self.conv.state = flow.start
+        self.conv.data = data.model_dump(mode="json")
+        self.conv.history = []
+        self.replies.extend(flow.states[flow.start].prompt(self._ctx(flow), data))
+
+    def _flow_input(self, flow: Flow[Any], user_input: UserInput) -> None:
+        state_name = str(self.conv.state)
+        data = flow.load(self.conv.data)
+        step = flow.states[state_name].handle(self._ctx(flow), data, user_input)
+        self._apply(flow, state_name, data, step)
+
+    def _apply(self, flow: Flow[Any], state_name: str, data: FlowData, step: Step) -> None:
+        extra: list[Reply] = []
+        for command in step.commands:
+            handler = self.app.registry.domain.get(type(command))
+            if handler is None:
+                raise LookupError(f"no handler for {type(command).__name__}")
+            extra.extend(handler(self.svc, command))
+        self.replies.extend(step.replies)
+        self.replies.extend(extra)
+        if step.next_state is None:
+            self._clear()
+            return
+        new_data = step.data if step.data is not None else data
+        if step.next_state == "" or step.next_state == state_name:
+            self.conv.data = new_data.model_dump(mode="json")
+            target = state_name
+        else:
+            if step.next_state not in flow.states:
+                raise LookupError(f"{flow.name} has no state {step.next_state}")
+            self.conv.history = [*self.conv.history, [state_name, self.conv.data]]
+            self.conv.state = step.next_state
+            self.conv.data = new_data.model_dump(mode="json")
+            target = step.next_state
+        if step.prompt:
+            self.replies.extend(flow.states[target].prompt(self._ctx(flow), new_data))
+
+    def _back(self, flow: Flow[Any] | None) -> None:
+        if flow is None:
+            self.replies.append(Text(self.t("core.nothing")))
+            self._menu()
+            return
+        history = list(self.conv.history)
+        while history:
+            state_name, raw = history.pop()
+            if flow.states[state_name].back:
+                data = flow.load(raw)
+                self.conv.history = history
+                self.conv.state = state_name
+                self.conv.data = raw
+                self.replies.extend(flow.states[state_name].prompt(self._ctx(flow), data))
+                return
+        self._clear()
+        self.replies.append(Text(self.t("core.cancelled")))
+        self._menu()
+
+    def _reprompt(self, flow: Flow[Any] | None) -> None:
+        if flow is not None and self.conv.state is not None:
+            data = flow.load(self.conv.data)
+            self.replies.extend(flow.states[self.conv.state].prompt(self._ctx(flow), data))
+
+    def _menu(self) -> None:
+        self.replies.append(menu_choices(self.app, self.t, self.actor.roles, self.actor.name))
+
+    # -- output ---------------------------------------------------------------------------
+
+    def _send(self, replies: list[Reply], keep_choices: bool = False) -> None:
+        if not keep_choices and not any(isinstance(r, Choices) for r in replies):
+            self.conv.last_choices = []
+        self.svc.reply_to(self.inbound.channel, self.inbound.sender, replies)

@@ -1,0 +1,20 @@
+"""The features of the bot, each registering its flows, commands, actions and due work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.registry import Registry
+from bot.services import core
+
+FEATURES: list[Callable[[Registry], None]] = [
+    core.register,
+]
+
+
+def build_registry() -> Registry:
+    """A registry with every feature in it."""
+    registry = Registry()
+    for register in FEATURES:
+        register(registry)
+    return registry

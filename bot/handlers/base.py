@@ -1,0 +1,50 @@
+"""What every channel implements: how to deliver one reply, and how failures are told apart."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.messages import Channel, Inbound, Reply
+
+
+class SendError(Exception):
+    """Delivery failed."""
+
+
+class TransientSendError(SendError):
+    """Worth trying again later (429, 5xx, timeout); `retry_after` in seconds when told."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(SendError):
+    """Will never succeed (blocked the bot, invalid number, no approved template)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the sender knows about the message it is delivering."""
+
+    recipient: str
+    reply: Reply
+    kind: str  # reply | notification | reminder | broadcast ...
+    outbox_id: int
+    # WhatsApp: when the recipient last wrote to us (None: never); decides template use.
+    last_inbound_at: float | None = None
+
+
+class ChannelSender(Protocol):
+    """Delivers replies on one platform."""
+
+    channel: Channel
+
+    async def send(self, delivery: Delivery) -> str:
+        """Deliver one reply; return the platform's message id; raise a SendError on failure."""
+        ...
+
+
+InboundSink = Callable[[Inbound], Awaitable[None]]

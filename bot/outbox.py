@@ -1,0 +1,159 @@
+"""Writing messages to the outbox (in the caller's transaction) and claiming them to send."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.messages import Channel, Choices, Reply, reply_to_dict
+from storage.models import Conversation, Employee, OutboxMessage, OutboxStatus
+
+
+def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel, str]:
+    """The channel and recipient address that reach an employee best."""
+    enabled = set(enabled)
+    order: list[Channel] = []
+    if employee.preferred_channel:
+        order.append(Channel(employee.preferred_channel))
+    order += [Channel.WHATSAPP, Channel.TELEGRAM]
+    for channel in order:
+        if channel not in enabled:
+            continue
+        if channel is Channel.WHATSAPP and employee.phone:
+            return channel, employee.phone
+        if channel is Channel.TELEGRAM and employee.telegram_id:
+            return channel, employee.telegram_id
+        if channel is Channel.CONSOLE:
+            return channel, employee.nip
+    return Channel.CONSOLE, employee.nip
+
+
+def remember_choices(session: Session, employee_id: int, reply: Choices, now: datetime) -> None:
+    """Keep the last options shown, so a typed number or label answers them."""
+    conversation = session.scalar(
+        select(Conversation).where(Conversation.employee_id == employee_id)
+    )
+    if conversation is None:
+        conversation = Conversation(employee_id=employee_id, data={}, history=[], updated_at=now)
+        session.add(conversation)
+    conversation.last_choices = [[o.label, o.payload] for o in reply.options]
+
+
+def put(
+    session: Session,
+    *,
+    channel: Channel,
+    recipient: str,
+    replies: Sequence[Reply],
+    now: datetime,
+    employee_id: int | None = None,
+    kind: str = "reply",
+    key: str | None = None,
+) -> list[OutboxMessage]:
+    """Queue replies for one recipient; with a `key`, a second call with it queues nothing."""
+    rows: list[OutboxMessage] = []
+    for index, reply in enumerate(replies):
+        row_key = None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
+        row = OutboxMessage(
+            channel=channel.value,
+            recipient=recipient,
+            employee_id=employee_id,
+            kind=kind,
+            payload=reply_to_dict(reply),
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            idempotency_key=row_key,
+            created_at=now,
+        )
+        if row_key is not None:
+            taken = select(OutboxMessage.id).where(OutboxMessage.idempotency_key == row_key)
+            if session.scalar(taken) is not None:
+                continue
+            try:
+                with session.begin_nested():
+                    session.add(row)
+            except IntegrityError:
+                continue  # a racing writer queued it first
+        else:
+            session.add(row)
+        rows.append(row)
+        if employee_id is not None and isinstance(reply, Choices):
+            remember_choices(session, employee_id, reply, now)
+    return rows
+
+
+def claim(
+    session: Session,
+    channel: Channel,
+    now: datetime,
+    worker: str,
+    limit: int = 50,
+    recipient: str | None = None,
+) -> list[OutboxMessage]:
+    """Take due pending messages for sending; on PostgreSQL other workers skip them."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.channel == channel.value,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:
+        row.status = OutboxStatus.SENDING
+        row.claimed_by = worker
+        row.attempts += 1
+        row.next_attempt_at = now  # the claim time, so a dead worker's claim can be released
+    return rows
+
+
+def mark_sent(session: Session, outbox_id: int, provider_id: str, now: datetime) -> None:
+    """The platform accepted the message."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .values(status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None)
+    )
+
+
+def mark_retry(session: Session, outbox_id: int, error: str, at: datetime) -> None:
+    """Try again at `at`."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at)
+    )
+
+
+def mark_failed(session: Session, outbox_id: int, error: str) -> None:
+    """Give up for good; the reason is kept."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .values(status=OutboxStatus.FAILED, error=error[:1000])
+    )
+
+
+def release_stuck(session: Session, now: datetime, older_than: timedelta) -> int:
+    """Return messages claimed by a worker that died back to the queue."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.next_attempt_at <= now - older_than,
+        )
+        .values(status=OutboxStatus.PENDING)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,90 @@
+"""What the features plug in: flows, commands, menu entries, button actions, due work.
+
+Each feature module has a `register(reg)` function; `bot.features.FEATURES` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.flows.base import Flow, FlowData
+    from bot.payload import Payload
+    from bot.services.context import ServiceCtx
+    from storage.models import Reminder
+
+
+@dataclass
+class Outcome:
+    """What a command or a button action did: replies to the presser, maybe a flow to start."""
+
+    replies: list[Reply] = field(default_factory=list)
+    start_flow: str | None = None
+    flow_data: FlowData | None = None
+
+
+CommandHandler = Callable[["ServiceCtx", str], Outcome]  # (ctx, argument text)
+ActionHandler = Callable[["ServiceCtx", "Payload"], Outcome]
+DomainHandler = Callable[["ServiceCtx", Any], list[Reply]]
+ReminderHandler = Callable[["ServiceCtx", "Reminder", int], bool]  # (ctx, row, overdue) -> sent?
+
+
+@dataclass(frozen=True)
+class Command:
+    """A slash command: starts a flow or runs a handler."""
+
+    name: str  # without the slash
+    description_key: str  # catalog key, for the menu and Telegram's command list
+    roles: frozenset[str] | None = None
+    flow: str | None = None
+    handler: CommandHandler | None = None
+    in_menu: bool = True
+    order: int = 50
+
+
+@dataclass
+class Registry:
+    """Everything the features registered."""
+
+    flows: dict[str, Flow[Any]] = field(default_factory=dict)
+    commands: dict[str, Command] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    domain: dict[type, DomainHandler] = field(default_factory=dict)
+    reminders: dict[str, ReminderHandler] = field(default_factory=dict)
+
+    def flow(self, flow: Flow[Any]) -> None:
+        """Add a flow."""
+        self._unique(self.flows, flow.name)
+        self.flows[flow.name] = flow
+
+    def command(self, command: Command, *aliases: str) -> None:
+        """Add a slash command, with other words that mean the same."""
+        self._unique(self.commands, command.name)
+        self.commands[command.name] = command
+        for alias in aliases:
+            self.aliases[alias] = command.name
+
+    def action(self, prefix: str, handler: ActionHandler) -> None:
+        """Handle buttons whose payload starts with `prefix`."""
+        self._unique(self.actions, prefix)
+        self.actions[prefix] = handler
+
+    def handles(self, command_type: type, handler: DomainHandler) -> None:
+        """Carry out the domain commands of one type that flows return."""
+        self._unique(self.domain, command_type)
+        self.domain[command_type] = handler
+
+    def reminder(self, kind: str, handler: ReminderHandler) -> None:
+        """Carry out due reminders of one kind."""
+        self._unique(self.reminders, kind)
+        self.reminders[kind] = handler
+
+    @staticmethod
+    def _unique(table: dict[Any, Any], key: object) -> None:
+        if key in table:
+            raise ValueError(f"registered twice: {key!r}")

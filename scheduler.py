@@ -1,0 +1,88 @@
+"""The scheduler: a tick that carries out due reminders, prompts and deadlines, once each.
+
+`python scheduler.py` runs it on its own (APScheduler, every SCHEDULER_INTERVAL_SECONDS);
+`python scheduler.py --once` does the due work once and exits; `python -m bot run` hosts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.app import App, build_app
+from bot.outbox import release_stuck
+from bot.reminders import TickReport, tick
+from storage.db import transaction
+
+log = logging.getLogger("scheduler")
+
+
+def run_due(app: App) -> TickReport:
+    """One tick: due reminders into the outbox, and messages of a dead sender released."""
+    report = tick(app)
+    with transaction(app.sessions) as session:
+        release_stuck(session, app.clock(), timedelta(minutes=5))
+    if report.sent or report.past or report.failed:
+        log.info(
+            "tick: %d sent, %d collapsed, %d past, %d skipped, %d failed",
+            report.sent,
+            report.collapsed,
+            report.past,
+            report.skipped,
+            report.failed,
+        )
+    if report.sent:
+        app.on_queued()
+    return report
+
+
+def make_scheduler(app: App, *, background: bool) -> BaseScheduler:
+    """An APScheduler running the tick; never two ticks at once, missed ticks coalesced."""
+    scheduler: BaseScheduler = (
+        BackgroundScheduler(timezone="UTC") if background else BlockingScheduler(timezone="UTC")
+    )
+    scheduler.add_job(
+        run_due,
+        "interval",
+        args=[app],
+        seconds=app.settings.scheduler_interval_seconds,
+        id="tick",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=app.clock(),
+    )
+    return scheduler
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description="CAN Bot scheduler")
+    parser.add_argument("--once", action="store_true", help="do the due work once and exit")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from bot.config import ConfigError
+
+    try:
+        app = build_app()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if args.once:
+        report = run_due(app)
+        print(
+            f"sent {report.sent}, collapsed {report.collapsed}, past {report.past}, "
+            f"skipped {report.skipped}, failed {report.failed}"
+        )
+        return 0
+    make_scheduler(app, background=False).start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

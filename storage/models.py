@@ -1,0 +1,223 @@
+"""Core tables: directory, roles, conversations, inbound ledger, outbox, reminders, audit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.base import Base, JSONType
+
+
+class Role(enum.StrEnum):
+    """What a person may do; stored by value."""
+
+    ADMIN = "admin"
+    CAN = "can"
+    CA = "ca"
+    CC = "cc"
+    ET_LEAD = "et_lead"
+    ET_MEMBER = "et_member"
+    PJ_PEGASUS = "pj_pegasus"
+    HUMAS = "humas"
+
+
+class Office(Base):
+    """The province office (1700) and the ten regency/city offices."""
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    is_province: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Employee(Base):
+    """A person in the directory; only they may use the bot."""
+
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    telegram_id: Mapped[str | None] = mapped_column(String(32), unique=True)
+    language: Mapped[str] = mapped_column(String(2), default="id")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    community: Mapped[str] = mapped_column(String(100), default="")
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))
+    wa_last_inbound_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    office: Mapped[Office] = relationship(lazy="joined")
+
+
+class RoleGrant(Base):
+    """A role held by an employee; CA grants name their office. Revoked grants are kept."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Conversation(Base):
+    """Where an employee is in a flow; `version` guards against two writers."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), unique=True)
+    flow: Mapped[str | None] = mapped_column(String(50))
+    state: Mapped[str | None] = mapped_column(String(50))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    history: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    last_choices: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class InboundLedger(Base):
+    """Every platform message id seen, so a redelivery is processed once."""
+
+    __tablename__ = "inbound_ledger"
+    __table_args__ = (UniqueConstraint("channel", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(128))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    received_at: Mapped[datetime]
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a message is on its way out."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(Base):
+    """A message waiting for, or done with, the sender. Written in the same transaction."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_due",
+            "channel",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(64))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), default="reply")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class Reminder(Base):
+    """Work due at a time: a reminder, a prompt, an escalation, a deadline.
+
+    `key` is unique, so the same reminder is never scheduled or sent twice. Reminders that
+    share a `group_key` collapse into one when several are overdue at once; one whose
+    `not_after` has passed is skipped and logged instead of sent late.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index(
+            "ix_reminders_due",
+            "due_at",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    args: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    due_at: Mapped[datetime]
+    group_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    not_after: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class AuditEntry(Base):
+    """Who changed what, for every role change and every decision the SOPs record."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class ExtraHoliday(Base):
+    """A non-working date an admin added (office closure, late cuti bersama)."""
+
+    __tablename__ = "extra_holidays"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+
+
+class MediaLink(Base):
+    """An unguessable, expiring public link to a file (WhatsApp fetches media by URL)."""
+
+    __tablename__ = "media_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    path: Mapped[str] = mapped_column(String(500))
+    content_type: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime]
