@@ -221,3 +221,23 @@ class MediaLink(Base):
     path: Mapped[str] = mapped_column(String(500))
     content_type: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime]
+
+
+class StepRecord(Base):
+    """When an SOP step started and ended, measured against its time standard.
+
+    `standard` is `<n>m` (minutes) or `<n>wd` (working days); `ref` names the record the step
+    belongs to (`event:12`, `round:3`, `duty:40`).
+    """
+
+    __tablename__ = "step_records"
+    __table_args__ = (UniqueConstraint("program", "step", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program: Mapped[str] = mapped_column(String(10))  # sop321 | sop098 | sop330
+    step: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(String(64))
+    standard: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))

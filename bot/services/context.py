@@ -16,7 +16,7 @@ from bot.calendar import WorkCalendar
 from bot.flows.base import Actor
 from bot.i18n import Catalog
 from bot.messages import Channel, Reply
-from storage.models import AuditEntry, Employee, RoleGrant
+from storage.models import AuditEntry, Employee, RoleGrant, StepRecord
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -159,3 +159,34 @@ class ServiceCtx:
     def cancel_reminders(self, prefix: str, reason: str = "cancelled") -> int:
         """Withdraw every pending reminder whose key starts with `prefix`."""
         return reminders.cancel(self.session, prefix, self.now, reason)
+
+    def step_started(
+        self, program: str, step: int, ref: str, standard: str, at: datetime | None = None
+    ) -> None:
+        """Record that an SOP step began (once; a second call keeps the first start)."""
+        found = self.session.scalar(
+            select(StepRecord).where(
+                StepRecord.program == program, StepRecord.step == step, StepRecord.ref == ref
+            )
+        )
+        if found is None:
+            self.session.add(
+                StepRecord(
+                    program=program,
+                    step=step,
+                    ref=ref,
+                    standard=standard,
+                    started_at=at or self.now,
+                    actor_id=self.actor.id if self.actor else None,
+                )
+            )
+
+    def step_done(self, program: str, step: int, ref: str, at: datetime | None = None) -> None:
+        """Record that an SOP step ended (the first end counts)."""
+        found = self.session.scalar(
+            select(StepRecord).where(
+                StepRecord.program == program, StepRecord.step == step, StepRecord.ref == ref
+            )
+        )
+        if found is not None and found.ended_at is None:
+            found.ended_at = at or self.now

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 23:06:29.049013
+Create Date: 2026-11-21 23:16:25.350214
 """
 
 from __future__ import annotations
@@ -160,11 +160,25 @@ def upgrade() -> None:
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_grants_employee_id'), ['employee_id'], unique=False)
 
+    op.create_table('step_records',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('program', sa.String(length=10), nullable=False),
+    sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('ref', sa.String(length=64), nullable=False),
+    sa.Column('standard', sa.String(length=10), nullable=False),
+    sa.Column('started_at', storage.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', storage.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['employees.id'], name=op.f('fk_step_records_actor_id_employees')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_step_records')),
+    sa.UniqueConstraint('program', 'step', 'ref', name=op.f('uq_step_records_program'))
+    )
 
 
 
 def downgrade() -> None:
 
+    op.drop_table('step_records')
     with op.batch_alter_table('role_grants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_grants_employee_id'))
 
