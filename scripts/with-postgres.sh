@@ -34,6 +34,9 @@ RUN=()
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
   RUN=(runuser -u postgres --)
+  cd_safe() { (cd / && "$@"); }  # postgres may not enter the caller's directory
+else
+  cd_safe() { "$@"; }
 fi
 
 PGDATA=$(mktemp -d /tmp/canbot-pg.XXXXXX)
@@ -42,15 +45,15 @@ chmod 700 "$PGDATA"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 cleanup() {
-  "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true
+  cd_safe "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PGDATA"
 }
 trap cleanup EXIT
 
-"${RUN[@]}" "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 >/dev/null
-"${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -w -l "$PGDATA/log" \
+cd_safe "${RUN[@]}" "$PGBIN/initdb" -D "$PGDATA" -A trust -U postgres -E UTF8 >/dev/null
+cd_safe "${RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA" -w -l "$PGDATA/log" \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -k $PGDATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
-"${RUN[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres canbot_test
+cd_safe "${RUN[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres canbot_test
 
 export TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PORT/canbot_test"
 export CANBOT_REQUIRE_POSTGRES=1
