@@ -1,0 +1,356 @@
+"""Benchmark: the Laporan MP Semesteran over a synthetic busy year, against its targets.
+
+A year of 1,000 Event Team events with 10,000 evaluation answers (5 SM criteria, 2 role
+ratings and 3 member ratings per event), 50,000 Serawai votes over four rounds (aggregated
+per theme and per office as the SQL side will do), 52 Pegasus duties and the step records
+of all of it. The half-year report is built and written as DOCX and XLSX; the time of that is
+compared with "< 10 s" and the peak memory with "< 500 MB".
+
+    python -m bench.bench_reports [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bot.calendar import WIB, WorkCalendar
+from bot.reports.compliance import half_period, quarter_of, quarter_period
+from bot.reports.facts import (
+    Assignment,
+    DutyFact,
+    EventFact,
+    EventTeamFacts,
+    HalfYearFacts,
+    HostRatingFact,
+    MemberRating,
+    PegasusFacts,
+    ProposalFact,
+    RoundFact,
+    SerawaiFacts,
+    SessionFact,
+    SpeakerRatingFact,
+    StepRecord,
+    ThemeVotes,
+    TimeStandard,
+    TurnoutFact,
+)
+from bot.reports.programs import event_team_report, mp_semesteran_report
+from bot.reports.render import write_report
+
+YEAR = 2025
+N_EVENTS, N_VOTES, N_DUTIES = 1_000, 50_000, 52
+TARGET_SECONDS, TARGET_MB = 10.0, 500.0
+OFFICES = (
+    "BPS Provinsi Bengkulu",
+    "BPS Kabupaten Bengkulu Selatan",
+    "BPS Kabupaten Rejang Lebong",
+    "BPS Kabupaten Bengkulu Utara",
+    "BPS Kabupaten Kaur",
+    "BPS Kabupaten Seluma",
+    "BPS Kabupaten Mukomuko",
+    "BPS Kabupaten Lebong",
+    "BPS Kabupaten Kepahiang",
+    "BPS Kabupaten Bengkulu Tengah",
+    "BPS Kota Bengkulu",
+)
+UNITS = (
+    "Bagian Umum",
+    "Fungsi Statistik Sosial",
+    "Fungsi Statistik Produksi",
+    "Fungsi Statistik Distribusi",
+    "Fungsi Neraca Wilayah",
+    "Fungsi IPDS",
+)
+ROLES = ("MC", "Moderator", "Dokumentasi", "Operator", "Notulis")
+CRITERIA = ("Ketepatan waktu", "Kesiapan peralatan", "Koordinasi", "Sikap petugas", "Hasil")
+MEMBERS = tuple(f"Anggota {i:02d}" for i in range(1, 26))
+STEP_STANDARDS = {
+    1: TimeStandard.minutes(30),
+    2: TimeStandard.minutes(10),
+    3: TimeStandard.working_days(1),
+    4: TimeStandard.working_days(1),
+    5: TimeStandard.working_days(1),
+    6: TimeStandard.minutes(10),
+    7: TimeStandard.working_days(1),
+}
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=WIB).astimezone(UTC)
+
+
+def _working_days(calendar: WorkCalendar) -> list[date]:
+    day, out = date(YEAR, 1, 2), []
+    while day.year == YEAR:
+        if calendar.is_working_day(day):
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
+def synthetic_events(
+    rng: random.Random, days: list[date]
+) -> tuple[list[EventFact], int, list[StepRecord]]:
+    """1,000 events with 10 evaluation answers each, and 7 step records per event."""
+    events: list[EventFact] = []
+    steps: list[StepRecord] = []
+    answers = 0
+    for i in range(N_EVENTS):
+        day = days[(i * len(days)) // N_EVENTS]
+        lead = round(rng.uniform(0.5, 12), 1)
+        roles = rng.sample(ROLES, 3)
+        crew = rng.sample(MEMBERS, 3)
+        ratings = {c: rng.choice((2, 3, 4, 4, 5, 5)) for c in CRITERIA}
+        role_ratings = {r: rng.choice((3, 4, 5)) for r in roles[:2]}
+        member_ratings = [MemberRating(m, rng.choice((2, 3, 4, 5, 5)), "") for m in crew]
+        answers += len(ratings) + len(role_ratings) + len(member_ratings)
+        starts = _at(day, 9)
+        events.append(
+            EventFact(
+                id=i + 1,
+                title=f"Kegiatan internal {i + 1}",
+                requesting_unit=UNITS[i % len(UNITS)],
+                office=OFFICES[0],
+                requested_at=starts - timedelta(days=lead * 1.4),
+                starts_at=starts,
+                lead_working_days=lead,
+                late=lead < 3,
+                status="done",
+                roles_needed=dict.fromkeys(roles, 1),
+                assignments=[Assignment(m, r) for m, r in zip(crew, roles, strict=True)],
+                sm_ratings=ratings,
+                sm_role_ratings=role_ratings,
+                sm_suggestion="Pertahankan kerja sama tim." if i % 9 == 0 else "",
+                member_ratings=member_ratings,
+            )
+        )
+        for number, standard in STEP_STANDARDS.items():
+            begin = starts - timedelta(hours=rng.uniform(1, 30))
+            span = (
+                timedelta(minutes=rng.uniform(2, 40))
+                if standard.unit == "minutes"
+                else timedelta(hours=rng.uniform(2, 60))
+            )
+            steps.append(
+                StepRecord(
+                    "event_team", number, f"Langkah {number}", begin, begin + span, standard
+                )
+            )
+    return events, answers, steps
+
+
+def synthetic_serawai(rng: random.Random) -> dict[int, SerawaiFacts]:
+    """Four rounds (one per quarter) sharing 50,000 ballots, each with three sessions."""
+    per_quarter: dict[int, SerawaiFacts] = {}
+    for q in range(1, 5):
+        start = quarter_period(YEAR, q).start
+        proposals = [
+            ProposalFact(q * 100 + k, OFFICES[1 + k % 10], f"Tema {q}.{k}", f"CA {k}")
+            for k in range(20)
+        ]
+        ballots = [
+            (rng.randrange(len(OFFICES)), rng.randrange(len(proposals)))
+            for _ in range(N_VOTES // 4)
+        ]
+        per_theme = Counter(theme for _, theme in ballots)  # SELECT theme, COUNT(*) GROUP BY
+        per_office = Counter(office for office, _ in ballots)
+        top = {t for t, _ in per_theme.most_common(3)}
+        round_ = RoundFact(
+            id=q,
+            name=f"Serawai Putaran {q} {YEAR}",
+            proposal_opens=start + timedelta(days=7),
+            proposal_closes=start + timedelta(days=16),
+            voting_opens=start + timedelta(days=17),
+            voting_closes=start + timedelta(days=38),
+            proposals=proposals,
+            turnout=[TurnoutFact(OFFICES[o], int(n * 1.25), n) for o, n in per_office.items()],
+            votes=[
+                ThemeVotes(p.id, p.title, p.office, per_theme[k], k in top)
+                for k, p in enumerate(proposals)
+            ],
+        )
+        sessions = [
+            SessionFact(
+                q * 10 + s,
+                f"Sesi {q}.{s}",
+                start + timedelta(days=50 + 10 * s),
+                OFFICES[1 + (q + s) % 10],
+                80,
+                82,
+                dict.fromkeys(("Undangan", "Daftar hadir", "Notulensi"), True),
+                "approved",
+            )
+            for s in range(3)
+        ]
+        per_quarter[q] = SerawaiFacts(
+            period=quarter_period(YEAR, q),
+            rounds=[round_],
+            sessions=sessions,
+            speaker_ratings=[
+                SpeakerRatingFact(f"Narasumber {q}.{k}", s.title, 4.5, 4.3, 4.6, 70)
+                for k, s in enumerate(sessions)
+            ],
+            host_ratings=[HostRatingFact(s.host_office, s.title, 4.2) for s in sessions],
+            best_speaker=f"Narasumber {q}.0",
+            best_host=sessions[0].host_office,
+        )
+    return per_quarter
+
+
+def synthetic_duties(rng: random.Random, folder: Path) -> list[DutyFact]:
+    """52 weekly duties; a poster and a screenshot on disk for every one that was posted."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    duties = []
+    for week in range(1, N_DUTIES + 1):
+        day = date.fromisocalendar(YEAR, week, 1)
+        status = rng.choices(("on_time", "late", "missed"), (8, 1, 1))[0]
+        poster = shot = None
+        if status != "missed":
+            poster, shot = folder / f"poster-{week}.png", folder / f"bukti-{week}.png"
+            Image.new("RGB", (1080, 1350), (20, 60 + week, 120)).save(poster)
+            Image.new("RGB", (1080, 600), (90, 90, 90)).save(shot)
+        duties.append(
+            DutyFact(
+                week,
+                day,
+                f"Pegawai {week}",
+                OFFICES[week % 11],
+                status,
+                poster_path=str(poster) if poster else None,
+                proof_path=str(shot) if shot else None,
+                posted_at=_at(day, 8) if poster else None,
+            )
+        )
+    return duties
+
+
+Quarters = dict[int, tuple[EventTeamFacts, SerawaiFacts, PegasusFacts]]
+
+
+def synthetic_year(folder: Path) -> tuple[Quarters, dict[str, int]]:
+    """The facts of every quarter of the year, and what went into them."""
+    rng = random.Random(YEAR)
+    calendar = WorkCalendar()
+    events, answers, steps = synthetic_events(rng, _working_days(calendar))
+    serawai = synthetic_serawai(rng)
+    duties = synthetic_duties(rng, folder / "media")
+    quarters: Quarters = {}
+    for q in range(1, 5):
+        period = quarter_period(YEAR, q)
+        quarters[q] = (
+            EventTeamFacts(
+                period,
+                [e for e in events if quarter_of(e.starts_at.astimezone(WIB).date())[1] == q],
+                [
+                    s
+                    for s in steps
+                    if s.ended_at and quarter_of(s.ended_at.astimezone(WIB).date())[1] == q
+                ],
+            ),
+            serawai[q],
+            PegasusFacts(period, [d for d in duties if quarter_of(d.duty_date)[1] == q]),
+        )
+    votes = sum(v.votes for f in serawai.values() for r in f.rounds for v in r.votes)
+    counts = {
+        "events": len(events),
+        "evaluations": answers,
+        "votes": votes,
+        "duties": len(duties),
+        "step records": len(steps),
+    }
+    return quarters, counts
+
+
+def half_year(quarters: Quarters) -> HalfYearFacts:
+    """The first half-year's facts."""
+    q1, q2 = quarters[1], quarters[2]
+    return HalfYearFacts(half_period(YEAR, 1), (q1[0], q2[0]), (q1[1], q2[1]), (q1[2], q2[2]))
+
+
+def _mb(n_bytes: float) -> float:
+    return n_bytes / 1_000_000
+
+
+def _run(out: Path, calendar: WorkCalendar) -> tuple[dict[str, int], list[float], Path, Path]:
+    """Make the year's facts, then build and write the half-year report; phase timings."""
+    t0 = time.perf_counter()
+    quarters, counts = synthetic_year(out)
+    t1 = time.perf_counter()
+    report = mp_semesteran_report(half_year(quarters), calendar)
+    t2 = time.perf_counter()
+    docx, xlsx = write_report(report, out, "laporan-mp-semester-1")
+    t3 = time.perf_counter()
+    quarterly = event_team_report(quarters[2][0], calendar)
+    write_report(quarterly, out, "laporan-event-team-triwulan-2")
+    t4 = time.perf_counter()
+    counts["events in Triwulan II"] = len(quarters[2][0].events)
+    return counts, [t1 - t0, t2 - t1, t3 - t2, t4 - t3], docx, xlsx
+
+
+def main() -> int:
+    """Run the benchmark and print each figure beside its target; 1 when one is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="keep the written files in this folder")
+    args = parser.parse_args()
+    calendar = WorkCalendar()
+    with tempfile.TemporaryDirectory() as scratch:
+        out = args.out or Path(scratch)
+        # first run timed without tracemalloc, which slows Python down several times
+        counts, (facts_s, build_s, write_s, quarter_s), docx, xlsx = _run(out, calendar)
+        # second run traced from the facts onwards: the peak is facts + report + files
+        tracemalloc.start()
+        _run(Path(scratch) / "traced", calendar)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+        total = build_s + write_s
+        print("Synthetic year: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        print(f"  facts generated in {facts_s:.2f} s (not part of the target)")
+        print(f"  half-year report built in {build_s:.2f} s, written in {write_s:.2f} s")
+        print(
+            f"  files: {docx.name} {docx.stat().st_size / 1e6:.2f} MB, "
+            f"{xlsx.name} {xlsx.stat().st_size / 1e6:.2f} MB"
+        )
+        print(
+            f"  (also: Event Team quarterly report of Triwulan II, both files: {quarter_s:.2f} s)"
+        )
+        rows = [
+            ("half-year report, both files", f"{total:.2f} s", TARGET_SECONDS, "s", total),
+            (
+                "peak Python memory (tracemalloc)",
+                f"{_mb(peak):.1f} MB",
+                TARGET_MB,
+                "MB",
+                _mb(peak),
+            ),
+            (
+                "peak RSS of the process (ru_maxrss)",
+                f"{_mb(rss):.1f} MB",
+                TARGET_MB,
+                "MB",
+                _mb(rss),
+            ),
+        ]
+        missed = False
+        for name, shown, target, unit, value in rows:
+            ok = value < target
+            missed |= not ok
+            print(
+                f"{name:<38} {shown:>10}   target < {target:g} {unit:<3} {'OK' if ok else 'MISSED'}"
+            )
+        return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
