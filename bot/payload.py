@@ -1,20 +1,26 @@
-"""The one button payload codec: `prefix:part:part`, at most 64 bytes (Telegram's limit).
+"""The one codec for button payloads (Telegram callback data, WhatsApp quick-reply ids).
 
-Payloads come back from users, so `decode` never raises and callers re-check everything a
-payload names against the database and the presser's rights.
+A payload is `prefix:part:part...`: ASCII only, at most 64 bytes (Telegram's callback_data
+limit). The prefix is a short lowercase name (`[a-z][a-z0-9_]{0,15}`); each part is
+percent-escaped, so parts may hold any text, `:` included. Encoding is canonical: `decode`
+accepts exactly what `encode` produces and returns None for anything else, so a payload that a
+user forged or mangled is never half-understood.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
+from urllib.parse import quote, unquote
 
 MAX_BYTES = 64
-_SEP = ":"
+
+_PREFIX = re.compile(r"[a-z][a-z0-9_]{0,15}")
+_PART = re.compile(r"(?:[A-Za-z0-9_.~-]|%[0-9A-F]{2})*")
 
 
-@dataclass(frozen=True)
-class Payload:
-    """A decoded button payload."""
+class Payload(NamedTuple):
+    """A decoded payload: what kind of button, and its arguments."""
 
     prefix: str
     parts: tuple[str, ...]
@@ -32,30 +38,41 @@ class Payload:
 
 
 def _escape(part: str) -> str:
-    return part.replace("%", "%25").replace(_SEP, "%3A")
-
-
-def _unescape(part: str) -> str:
-    return part.replace("%3A", _SEP).replace("%25", "%")
+    return quote(part, safe="", encoding="utf-8", errors="strict")
 
 
 def encode(prefix: str, *parts: object) -> str:
-    """Build a payload; raise ValueError if it is not ASCII or longer than 64 bytes."""
-    if not prefix or _SEP in prefix:
-        raise ValueError(f"bad payload prefix {prefix!r}")
-    payload = _SEP.join([prefix, *(_escape(str(p)) for p in parts)])
-    if not payload.isascii() or len(payload.encode()) > MAX_BYTES:
-        raise ValueError(f"payload {payload!r} is not ASCII or longer than {MAX_BYTES} bytes")
+    """Build a payload (parts go through str()); ValueError for a bad prefix or over 64 bytes."""
+    if not isinstance(prefix, str) or not _PREFIX.fullmatch(prefix):
+        raise ValueError(f"bad payload prefix: {prefix!r}")
+    pieces = [prefix]
+    for part in parts:
+        try:
+            pieces.append(_escape(str(part)))
+        except UnicodeEncodeError as exc:  # lone surrogates
+            raise ValueError(f"payload part is not valid text: {part!r}") from exc
+    payload = ":".join(pieces)
+    if len(payload) > MAX_BYTES:  # ASCII, so characters == bytes
+        raise ValueError(f"payload is {len(payload)} bytes, over the {MAX_BYTES}-byte limit")
     return payload
 
 
-def decode(raw: str | None) -> Payload | None:
-    """Parse a payload from a user; None for anything malformed."""
-    if not raw or not raw.isascii() or len(raw.encode()) > MAX_BYTES:
+def decode(data: object) -> Payload | None:
+    """Read a payload; None for anything malformed. Never raises."""
+    if not isinstance(data, str) or not data or len(data) > MAX_BYTES or not data.isascii():
         return None
-    if not all(ch.isprintable() for ch in raw):
+    prefix, *raw_parts = data.split(":")
+    if not _PREFIX.fullmatch(prefix):
         return None
-    prefix, *parts = raw.split(_SEP)
-    if not prefix:
-        return None
-    return Payload(prefix, tuple(_unescape(p) for p in parts))
+    parts: list[str] = []
+    for raw in raw_parts:
+        if not _PART.fullmatch(raw):
+            return None
+        try:
+            part = unquote(raw, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return None
+        if _escape(part) != raw:  # not canonical (e.g. "%61" for "a")
+            return None
+        parts.append(part)
+    return Payload(prefix, tuple(parts))
