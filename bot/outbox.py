@@ -157,3 +157,33 @@ def release_stuck(session: Session, now: datetime, older_than: timedelta) -> int
         .values(status=OutboxStatus.PENDING)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+PLATFORM_STATUS = {
+    "delivered": OutboxStatus.DELIVERED,
+    "read": OutboxStatus.READ,
+    "failed": OutboxStatus.FAILED,
+    "undelivered": OutboxStatus.FAILED,
+}
+
+
+def record_status(
+    session: Session, provider_id: str, status: str, error: str | None, now: datetime
+) -> bool:
+    """Record a delivery report (Twilio status callback); False when the id is unknown."""
+    new = PLATFORM_STATUS.get(status)
+    if new is None:
+        return False  # queued/sent/accepted tell nothing the outbox doesn't know
+    row = session.scalar(
+        select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_id)
+    )
+    if row is None:
+        return False
+    if row.status == OutboxStatus.READ and new == OutboxStatus.DELIVERED:
+        return True  # callbacks can arrive out of order: read implies delivered
+    row.status = new
+    if new in (OutboxStatus.DELIVERED, OutboxStatus.READ) and row.delivered_at is None:
+        row.delivered_at = now
+    if new == OutboxStatus.FAILED:
+        row.error = f"{status}: {error or 'no reason given'}"
+    return True

@@ -1,10 +1,18 @@
-"""The one process of `python -m bot run`: the ASGI server, the channels, sender and scheduler."""
+"""The one process of `python -m bot run`: ASGI server, channels, sender and scheduler.
+
+One event loop runs uvicorn (WhatsApp webhooks, the Telegram webhook when configured,
+media links, /healthz), the python-telegram-bot application (long polling by default), and
+the outbox sender; the APScheduler tick runs beside it in a thread. SIGTERM stops the server
+and the Telegram application, then lets the sender deliver what is already due.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import uvicorn
 from starlette.applications import Starlette
@@ -14,8 +22,19 @@ from starlette.routing import BaseRoute, Route
 
 from bot.app import App, build_app
 from bot.config import Settings
+from bot.dispatch import dispatch
+from bot.handlers.base import ChannelSender
+from bot.media import media_route, media_url
+from bot.messages import Channel, Inbound
+from bot.outbox import record_status
+from bot.sender import Sender
+from storage.db import transaction
 
 log = logging.getLogger(__name__)
+
+RouteFactory = Callable[[App], list[BaseRoute]]
+# Features that serve pages of their own (certificate verification) add a factory here.
+EXTRA_ROUTES: list[RouteFactory] = []
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -23,37 +42,140 @@ async def healthz(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def routes(app: App) -> list[BaseRoute]:
-    """Every HTTP route the bot serves."""
-    return [Route("/healthz", healthz, methods=["GET"])]
+@dataclass
+class Runtime:
+    """The running parts of the bot around one `App`."""
 
+    app: App
+    telegram: object | None = None  # telegram.ext.Application when Telegram is on
+    sender: Sender | None = None
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
-def asgi_app(app: App) -> Starlette:
-    """The Starlette application for `app`."""
-    return Starlette(routes=routes(app))
+    async def sink(self, inbound: Inbound) -> None:
+        """Hand one inbound message to dispatch (a thread: dispatch talks to the database)."""
+        await asyncio.to_thread(dispatch, self.app, inbound)
+
+    async def status(self, provider_id: str, status: str, error: str | None) -> None:
+        """Record a Twilio delivery report on its outbox row."""
+
+        def write() -> None:
+            with transaction(self.app.sessions) as session:
+                record_status(session, provider_id, status, error, self.app.clock())
+
+        await asyncio.to_thread(write)
+
+    def build(self) -> Starlette:
+        """Create the channels and the sender, and return the ASGI application."""
+        settings = self.app.settings
+        routes: list[BaseRoute] = [
+            Route("/healthz", healthz, methods=["GET"]),
+            media_route(self.app),
+        ]
+        senders: dict[Channel, ChannelSender] = {}
+        if Channel.WHATSAPP in self.app.channels:
+            from bot.handlers.whatsapp import WhatsAppSender, whatsapp_routes
+
+            routes += whatsapp_routes(settings, self.sink, self.status)
+            senders[Channel.WHATSAPP] = WhatsAppSender(
+                settings, lambda path: media_url(self.app, path)
+            )
+        if Channel.TELEGRAM in self.app.channels:
+            from bot.handlers.telegram import (
+                TelegramSender,
+                build_application,
+                telegram_webhook_route,
+            )
+
+            telegram = build_application(settings, self.sink)
+            self.telegram = telegram
+            # The outbox sender paces chats itself, so the Telegram sender need not wait.
+            senders[Channel.TELEGRAM] = TelegramSender(telegram.bot, per_chat_interval=0)
+            if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+                routes.append(telegram_webhook_route(telegram, settings.telegram_webhook_secret))
+        for factory in EXTRA_ROUTES:
+            routes += factory(self.app)
+        self.sender = Sender(self.app, senders)
+        return Starlette(routes=routes)
+
+    async def start(self) -> None:
+        """Start Telegram (polling or webhook) and the sender."""
+        if self.telegram is not None:
+            await self._start_telegram()
+        if self.sender is not None and self.sender.channels:
+            self._tasks.append(asyncio.create_task(self.sender.run(self.stop)))
+
+    async def _start_telegram(self) -> None:
+        from telegram.ext import Application
+
+        from bot.handlers.telegram import ALLOWED_UPDATES, set_commands, set_webhook
+
+        telegram = self.telegram
+        assert isinstance(telegram, Application)
+        settings = self.app.settings
+        await telegram.initialize()
+        commands = [
+            (c.name, self.app.catalog.t(c.description_key, "id"))
+            for c in sorted(self.app.registry.commands.values(), key=lambda c: (c.order, c.name))
+            if c.in_menu
+        ]
+        await set_commands(telegram, commands)
+        await telegram.start()
+        if settings.telegram_webhook_url and settings.telegram_webhook_secret:
+            await set_webhook(
+                telegram, settings.telegram_webhook_url, settings.telegram_webhook_secret
+            )
+        elif telegram.updater is not None:
+            await telegram.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+
+    async def shutdown(self) -> None:
+        """Stop taking updates, then let the sender deliver what is due, then close."""
+        from telegram.ext import Application
+
+        telegram = self.telegram
+        if isinstance(telegram, Application):
+            if telegram.updater is not None and telegram.updater.running:
+                await telegram.updater.stop()
+            if telegram.running:
+                await telegram.stop()
+        self.stop.set()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=30)
+        if isinstance(telegram, Application):
+            await telegram.shutdown()
 
 
 async def run_server(app: App) -> None:
     """Serve until SIGTERM or SIGINT, with the scheduler running beside the server."""
     from scheduler import make_scheduler
 
+    runtime = Runtime(app)
     config = uvicorn.Config(
-        asgi_app(app), host=app.settings.host, port=app.settings.port, log_level="warning"
+        runtime.build(), host=app.settings.host, port=app.settings.port, log_level="warning"
     )
     server = uvicorn.Server(config)
     scheduler = make_scheduler(app, background=True)
-    scheduler.start()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+    scheduler.start()
+    await runtime.start()
+    log.info(
+        "CAN Bot serving on %s:%s (channels: %s)",
+        app.settings.host,
+        app.settings.port,
+        ", ".join(sorted(c.value for c in app.channels)),
+    )
     try:
         await server.serve()
     finally:
         scheduler.shutdown(wait=True)
+        await runtime.shutdown()
+        log.info("CAN Bot stopped")
 
 
 def serve(settings: Settings) -> int:
-    """Build the application and serve it."""
+    """Build the application and serve it until told to stop."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     asyncio.run(run_server(build_app(settings)))
     return 0

@@ -449,6 +449,9 @@ class FakeBotAPI:
                     await asyncio.sleep(failure.delay)
                     if generation != self.generation:
                         raise ApiError(503, "Service Unavailable: the fake was reset")
+                    if await request.is_disconnected():
+                        # The client timed out and left: like a lost request, nothing happens.
+                        raise ApiError(499, "Client Closed Request")
                 if failure.status is not None:
                     raise self._injected(failure)
             handler = self._handlers.get(method.lower())
