@@ -432,14 +432,14 @@ def _event_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     requester = ctx.employee(req.requester_id)
     form = _t(ctx, requester, "eval_form", **_about(ctx, requester, req))
     button = _button(ctx, requester, "button_eval", "eval", req.id)
-    ctx.notify(requester, [Choices(form, (button,))], key=_key(req, "eval", "form"))
+    ctx.notify(requester, [Choices(form, (button,))], key=_key(req, "evalform"))
     for cc in _ccs(ctx):
         text = _t(ctx, cc, "cc_eval_sent", name=requester.name, **_about(ctx, cc, req))
-        ctx.notify(cc, [Text(text)], key=_key(req, "eval", "cc", cc.id))
+        ctx.notify(cc, [Text(text)], key=_key(req, "evalsent", cc.id))
     for lead in _leads(ctx):
         text = _t(ctx, lead, "internal_ask", **_about(ctx, lead, req))
         button = _button(ctx, lead, "button_internal", "internal", req.id)
-        ctx.notify(lead, [Choices(text, (button,))], key=_key(req, "internal", lead.id))
+        ctx.notify(lead, [Choices(text, (button,))], key=_key(req, "internalask", lead.id))
     _schedule_chase(ctx, req, "eval", 0)
     _schedule_chase(ctx, req, "internal", 0)
     return True
@@ -1055,7 +1055,7 @@ def _my_assignments(
         query = query.where(EventRequest.starts_at > ctx.now)
     else:
         query = query.where(EventRequest.ends_at >= ctx.now - timedelta(days=30))
-    return [(a, r) for a, r in ctx.session.execute(query).tuples()]
+    return [(a, r) for a, r in ctx.session.execute(query)]
 
 
 def _my_tasks(ctx: ServiceCtx, _args: str) -> Outcome:
