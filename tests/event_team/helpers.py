@@ -103,7 +103,7 @@ def serving(app: App, request_id: int = 1) -> dict[str, str]:
             .join(RoleAssignment, RoleAssignment.member_id == Employee.id)
             .where(RoleAssignment.request_id == request_id, RoleAssignment.status == "active")
         )
-        return {name: role for name, role in rows}
+        return {str(name): str(role) for name, role in rows}
 
 
 def pending_reminders(app: App) -> list[Reminder]:
