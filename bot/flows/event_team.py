@@ -428,8 +428,11 @@ class CancelOwnRequest:
     reason: str
 
 
-def _confirm_options(ctx: Ctx) -> list[tuple[object, str]]:
-    return [("yes", ctx.t("core.confirm")), ("no", ctx.t("core.cancel_button"))]
+def confirm_options(
+    ctx: Ctx, yes: str = "core.confirm", no: str = "core.cancel_button"
+) -> list[tuple[object, str]]:
+    """The two buttons of a last check: send (yes) or cancel (no)."""
+    return [("yes", ctx.t(yes)), ("no", ctx.t(no))]
 
 
 def _new_when_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
@@ -464,7 +467,7 @@ def _reschedule_confirm_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
         title=d.title,
         when=when_text(ctx, *fixed_time(d.day, d.start, d.end)),
     )
-    return [ask(text, ChangeState.CONFIRM, _confirm_options(ctx))]
+    return [ask(text, ChangeState.CONFIRM, confirm_options(ctx))]
 
 
 def _reschedule_confirm(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
@@ -502,13 +505,8 @@ def _reason(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
 
 def _cancel_confirm_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
     text = ctx.t("event_team.cancel_confirm", title=d.title, reason=d.reason)
-    return [
-        ask(
-            text,
-            ChangeState.CONFIRM,
-            [("yes", ctx.t("event_team.cancel_yes")), ("no", ctx.t("core.no"))],
-        )
-    ]
+    options = confirm_options(ctx, "event_team.cancel_yes", "core.no")
+    return [ask(text, ChangeState.CONFIRM, options)]
 
 
 def _cancel_confirm(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:

@@ -23,7 +23,7 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.event_team import SKIP
+from bot.flows.event_team import SKIP, confirm_options
 from bot.messages import Media, Reply, Text
 
 MAX_DAYS = 31  # one /tidaktersedia covers at most a month
@@ -148,11 +148,7 @@ def days_text(days: list[date], lang: str) -> str:
 
 def _unavailable_confirm_prompt(ctx: Ctx, d: UnavailableData) -> list[Reply]:
     text = ctx.t("event_team.unavailable_confirm", days=days_text(d.days, ctx.lang))
-    options: list[tuple[object, str]] = [
-        ("yes", ctx.t("core.confirm")),
-        ("no", ctx.t("core.cancel_button")),
-    ]
-    return [ask(text, UnavailableState.CONFIRM, options)]
+    return [ask(text, UnavailableState.CONFIRM, confirm_options(ctx))]
 
 
 def _unavailable_confirm(ctx: Ctx, d: UnavailableData, given: UserInput) -> Step:

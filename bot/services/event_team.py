@@ -850,6 +850,10 @@ def _start_internal(ctx: ServiceCtx, req: EventRequest) -> Outcome:
     if req.internal_done_at is not None:
         raise UserError(ctx.t("event_team.internal_already", id=req.id))
     served = [(a.id, ctx.employee(a.member_id).name, a.role) for a in _active(ctx.session, req.id)]
+    if not served:
+        # Every member declined and nobody was named again: there is no one to rate.
+        _submit_internal(ctx, lead_flows.SubmitInternalEvaluation(req.id, ()))
+        return Outcome([Text(ctx.t("event_team.internal_nobody"))])
     data = lead_flows.InternalData(request_id=req.id, title=req.title, served=served)
     return Outcome(start_flow=lead_flows.INTERNAL_FLOW.name, flow_data=data)
 

@@ -97,3 +97,21 @@ def test_a_member_marks_dates_unavailable_and_lists_their_assignments(bot: Harne
     done = texts(bot.press(member, "Kirim"))
     assert "3 tanggal dicatat" in done
     assert "Anda sudah ditugaskan pada: #1 Rapat Koordinasi Triwulan I" in done
+
+
+def test_when_the_only_member_declines_and_nobody_replaces_them(bot: Harness) -> None:
+    request_in_chat(bot, roles=(("MC", 1),))
+    inboxes(bot)
+    bot.press(LEAD, "Bagi peran")
+    bot.press(LEAD, "Tetapkan")
+    (member,) = serving(bot.app)
+    bot.inbox(member)
+    bot.press(member, "Tidak bisa hadir")
+    bot.say(member, "Sakit")
+    inboxes(bot)
+    # The refill reminders fall silent once the event has begun; the lead has nobody to rate.
+    after = _tick_at(bot, date(2025, 4, 14), time(11, 0))
+    assert "Pengingat" not in after[LEAD]
+    assert "evaluasi internal tim" in after[LEAD]
+    assert "Tidak ada anggota yang bertugas" in texts(bot.press(LEAD, "Evaluasi tim"))
+    only(_tick_at(bot, date(2025, 4, 15), time(11, 0)), {SM: "mohon isi form evaluasi"})
