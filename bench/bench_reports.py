@@ -141,9 +141,7 @@ def synthetic_events(
                 else timedelta(hours=rng.uniform(2, 60))
             )
             steps.append(
-                StepRecord(
-                    "event_team", number, f"Langkah {number}", begin, begin + span, standard
-                )
+                StepRecord("sop321", number, f"Langkah {number}", begin, begin + span, standard)
             )
     return events, answers, steps
 
