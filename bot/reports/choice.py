@@ -120,9 +120,14 @@ class ReportProgram(StrEnum):
     PEGASUS = "pegasus"
     SEMESTER = "semester"
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The periods it covers: the Laporan MP Semesteran half-years only, others both."""
+        return (HALF,) if self is ReportProgram.SEMESTER else (QUARTER, HALF)
+
     def accepts(self, ref: PeriodRef) -> bool:
-        """The Laporan MP Semesteran covers half-years only; the others any period."""
-        return ref.is_half or self is not ReportProgram.SEMESTER
+        """Whether the report can be made for this period."""
+        return ref.kind in self.kinds
 
 
 QUARTERLY = (ReportProgram.EVENT_TEAM, ReportProgram.SERAWAI, ReportProgram.PEGASUS)
