@@ -37,7 +37,7 @@ def test_a_can_member_picks_last_quarter_and_gets_both_files(bot: Harness, clock
         "Semester lalu (Semester I 2025)",
     ]
     got = bot.press(CAN, "Triwulan lalu")
-    assert "Sedang menyusun laporan: Event Team, Triwulan II 2025" in got[0].text
+    assert "Sedang menyusun: Event Team, Triwulan II 2025" in got[0].text
     docx, xlsx = documents(got)
     assert (docx.filename, xlsx.filename) == (
         "laporan-event-team-2025Q2.docx",
