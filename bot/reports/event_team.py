@@ -114,6 +114,7 @@ def _events_table(events: Sequence[EventFact]) -> Table:
         Column("Nilai SM", "dec2"),
         Column("ID permintaan", "int", in_docx=False),
         Column("Kantor", in_docx=False),
+        Column("SM", in_docx=False),
         Column("Diajukan pada", "datetime", in_docx=False),
     )
     rows: list[list[Cell]] = [
@@ -129,6 +130,7 @@ def _events_table(events: Sequence[EventFact]) -> Table:
             event_score(e),
             e.id,
             e.office,
+            e.requester or None,
             e.requested_at,
         ]
         for i, e in enumerate(events, start=1)

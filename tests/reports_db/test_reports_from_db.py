@@ -104,6 +104,12 @@ def test_event_team_quarter_ratings_rotation_issues_and_time_standards(
     assert xlsx.key_figure(AVERAGE) == pytest.approx(4.0)
     assert xlsx.column("Standar waktu", "Sesuai standar (jumlah)")[2] == 2
     assert xlsx.column("Standar waktu", "Persentase sesuai standar")[2] == pytest.approx(2 / 3)
+    assert xlsx.column("Kegiatan", "SM") == [
+        "Irfan Maulana",
+        "Ratna Dewi",
+        "Irfan Maulana",
+        "Yusuf Hidayat",
+    ]
     assert xlsx.column("Kegiatan", "Kegiatan") == [
         "Rapat Koordinasi Triwulan II",
         "Sosialisasi SAKIP",
