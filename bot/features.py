@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core
+from bot.services import core, pegasus
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
+    pegasus.register,
 ]
 
 
