@@ -116,9 +116,7 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     # ...and Humas gets the poster and caption to forward, and sends proof of each post.
     handed = bot.inbox(HUMAS)
     assert "grup Telegram kantor" in texts(handed)
-    assert any(
-        isinstance(m.reply, Image) and m.reply.path == posted.poster_path for m in handed
-    )
+    assert any(isinstance(m.reply, Image) and m.reply.path == posted.poster_path for m in handed)
     assert "grup WhatsApp" in texts(bot.press(HUMAS, "Bukti grup WhatsApp"))
     more = texts(bot.say(HUMAS, media=(photo("screenshot-wa"),)))
     assert "tersimpan" in more
@@ -139,7 +137,11 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     assert received(bot.app, bayu, "reminder") == []
     # Andi sent nothing: H-1 reminded him and told the PJ; the turn is recorded as missed.
     andi = received(bot.app, name_of(bot.app, second.employee_id), "reminder")
-    assert [day for day, _ in andi][:3] == [date(2025, 4, 12), date(2025, 4, 14), date(2025, 4, 16)]
+    assert [day for day, _ in andi][:3] == [
+        date(2025, 4, 12),
+        date(2025, 4, 14),
+        date(2025, 4, 16),
+    ]
     assert "belum masuk" in andi[2][1]
     assert any("H-1" in text and "Andi Pratama" in text for _, text in received(bot.app, PJ))
     assert duty(bot.app, second.id).status == DutyStatus.MISSED
