@@ -123,8 +123,11 @@ def _confirm_prompt(ctx: Ctx, d: ContentData) -> list[Reply]:
 
 
 def _confirm(ctx: Ctx, d: ContentData, given: UserInput) -> Step:
-    if given.choice is None and (given.text or "").strip():
-        return _render(d, (given.text or "").strip(), d.photo)  # a corrected quote, typed
+    picture = _image(given) if d.has_photo else None
+    typed = (given.text or "").strip()
+    if given.choice is None and (typed or picture is not None):
+        # A corrected quote typed, or a photo sent, without pressing a button first.
+        return _render(d, typed or d.quote, picture.path if picture else d.photo)
     if given.choice == "submit":
         return finish(commands=(SubmitPoster(d.duty_id),))
     if given.choice == "edit":

@@ -69,19 +69,28 @@ def days_left(ctx: ServiceCtx, day: date) -> int:
 
 
 def short_date(day: date, lang: str = "id") -> str:
-    """'Jumat, 11 Apr 2025': short enough for a roster cell."""
+    """'Jumat, 11 Apr 2025': a date in a roster's heading."""
     month = (MONTHS_EN if lang == "en" else BULAN)[day.month - 1][:3]
     weekday = (DAYS_EN if lang == "en" else HARI)[day.weekday()]
     return f"{weekday}, {day.day} {month} {day.year}"
 
 
-def office_short(name: str) -> str:
-    """'Kab. Kaur' for 'BPS Kabupaten Kaur': the office column of the roster."""
+def cell_date(day: date, lang: str = "id") -> str:
+    """'Jumat' over '11 April 2025': a date in a roster cell, on two lines of its own."""
+    weekday = (DAYS_EN if lang == "en" else HARI)[day.weekday()]
     return (
-        name.replace("BPS Kabupaten ", "Kab. ")
-        .replace("BPS Kota ", "Kota ")
-        .replace("BPS Provinsi Bengkulu", "Provinsi Bengkulu")
+        f"{weekday}\n{day.day} {(MONTHS_EN if lang == 'en' else BULAN)[day.month - 1]} {day.year}"
     )
+
+
+def office_short(name: str) -> str:
+    """'Bkl. Utara' for 'BPS Kabupaten Bengkulu Utara': fits one line of the roster's column."""
+    short = name.removeprefix("BPS ").removeprefix("Kabupaten ")
+    if short == "Provinsi Bengkulu":
+        return "Provinsi"
+    if short.startswith("Bengkulu "):
+        return "Bkl. " + short.removeprefix("Bengkulu ")
+    return short
 
 
 def media_dir(ctx: ServiceCtx, *parts: str) -> Path:

@@ -31,6 +31,7 @@ from bot.services.pegasus_common import (
     REMINDER_DAYS,
     STEP_ROSTER,
     buttons,
+    cell_date,
     duty_key,
     duty_row,
     followup_moment,
@@ -484,7 +485,7 @@ def roster_row(
     """One week of the roster image: every person on duty that week, with their office."""
     return RosterRow(
         week=week,
-        date_text=short_date(day, lang),
+        date_text=cell_date(day, lang),
         names=tuple(names),
         office="\n".join(office_short(o) for o in offices),
     )
