@@ -49,6 +49,7 @@ from bot.services.pegasus_common import (
 )
 from bot.services.pegasus_ics import DutyEvent, write_ics
 from bot.services.pegasus_rotation import (
+    PREPARATION_DAYS,
     Away,
     Candidate,
     Roster,
@@ -149,7 +150,10 @@ def plan_roster(
     offices = {m.employee_id: m.employee.office.name for m in members}
     plan_weeks = posting_weeks(start, weeks, weekday, calendar)
     roster: Roster = build_roster(
-        plan_weeks, pool, per_week, absences_by_person(session, monday_of(start))
+        plan_weeks,
+        pool,
+        per_week,
+        absences_by_person(session, monday_of(start) - timedelta(days=PREPARATION_DAYS)),
     )
     end = plan_weeks[-1].monday + timedelta(days=6)
     overlap = session.scalar(

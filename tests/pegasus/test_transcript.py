@@ -9,6 +9,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from bot.messages import Document, Image, Media
+from bot.reports.facts import Period
+from bot.services.pegasus_report import duty_facts
 from storage.models import StepRecord
 from storage.pegasus import DutyStatus, Proof
 from tests.pegasus.conftest import (
@@ -157,3 +159,17 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
         }
     assert set(steps) == {3, 4, 5}
     assert all(r.ended_at is not None for r in steps.values())
+
+    # What the quarterly report (step 6) reads of these four weeks.
+    with bot.app.sessions() as session:
+        facts = duty_facts(
+            session, Period(date(2025, 4, 1), date(2025, 6, 30), "TW II"), date(2025, 5, 3)
+        )
+    assert [(f.person, f.status, f.swapped_from) for f in facts] == [
+        ("Agus Salim", "on_time", None),
+        ("Andi Pratama", "missed", None),
+        ("Irfan Maulana", "missed", "Bayu Saputra"),
+        ("Dewi Lestari", "missed", None),
+    ]
+    assert facts[0].proof_url == "https://www.instagram.com/p/Cxyz123/"
+    assert facts[0].proof_path is not None
