@@ -53,7 +53,6 @@ class SwapStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"  # by the PJ
     DECLINED = "declined"  # by the colleague asked
-    VOID = "void"  # the duty moved on (posted, reassigned) before a decision
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

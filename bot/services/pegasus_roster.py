@@ -736,8 +736,13 @@ def request_swap(ctx: ServiceCtx, cmd: flows.RequestSwap) -> list[Reply]:
     assert ctx.actor is not None
     duty = duty_row(ctx, cmd.duty_id)
     start_swap(ctx, duty)  # the same checks as when the conversation began
-    if cmd.to_employee_id is not None and not _eligible(ctx, duty, cmd.to_employee_id):
-        raise UserError(ctx.t("pegasus.swap_not_eligible"))
+    targets = [e for e in eligible_takers(ctx.session, duty) if e.id != ctx.actor.id]
+    if cmd.to_employee_id is not None:
+        targets = [e for e in targets if e.id == cmd.to_employee_id]
+        if not targets:
+            raise UserError(ctx.t("pegasus.swap_not_eligible"))
+    elif not targets:
+        raise UserError(ctx.t("pegasus.swap_no_candidates"))
     swap = Swap(
         duty_id=duty.id,
         from_employee_id=ctx.actor.id,
@@ -748,11 +753,6 @@ def request_swap(ctx: ServiceCtx, cmd: flows.RequestSwap) -> list[Reply]:
     ctx.session.add(swap)
     ctx.session.flush()
     ctx.audit("pegasus_swap_request", f"swap:{swap.id}", duty_id=duty.id, to=cmd.to_employee_id)
-    targets = (
-        [ctx.employee(cmd.to_employee_id)]
-        if cmd.to_employee_id is not None
-        else [e for e in eligible_takers(ctx.session, duty) if e.id != ctx.actor.id]
-    )
     one = cmd.to_employee_id is not None
     for person in targets:
         answer = [("pegasus.swap_accept", encode(SWAP_PREFIX, swap.id, "a"))]

@@ -135,7 +135,7 @@ def upgrade() -> None:
     sa.Column('decided_at', storage.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.CheckConstraint("status IN ('offered', 'accepted', 'approved', 'rejected', 'declined', 'void')", name=op.f('ck_pegasus_swaps_status_known')),
+    sa.CheckConstraint("status IN ('offered', 'accepted', 'approved', 'rejected', 'declined')", name=op.f('ck_pegasus_swaps_status_known')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['employees.id'], name=op.f('fk_pegasus_swaps_decided_by_id_employees')),
     sa.ForeignKeyConstraint(['duty_id'], ['pegasus_duties.id'], name=op.f('fk_pegasus_swaps_duty_id_pegasus_duties')),
     sa.ForeignKeyConstraint(['from_employee_id'], ['employees.id'], name=op.f('fk_pegasus_swaps_from_employee_id_employees')),
