@@ -14,7 +14,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.calendar import BULAN, DAYS_EN, HARI, MONTHS_EN, WIB, format_date, to_wib, wib_to_utc
+from bot.calendar import (
+    BULAN,
+    DAYS_EN,
+    HARI,
+    MONTHS_EN,
+    format_date,
+    format_datetime,
+    to_wib,
+    wib_to_utc,
+)
 from bot.messages import Choices, Option, Reply, Text
 from bot.services.context import ServiceCtx, UserError
 from storage.models import Employee
@@ -152,8 +161,7 @@ def pool_members(session: Session) -> list[PoolMember]:
 
 def when_text(day: date, lang: str) -> str:
     """'Jumat, 11 April 2025 pukul 08.00 WIB': the posting moment."""
-    moment = datetime.combine(day, POST_AT, WIB)
-    return f"{format_date(day, lang)} {'at' if lang == 'en' else 'pukul'} {moment:%H.%M} WIB"
+    return format_datetime(post_moment(day), lang)
 
 
 def words(ctx: ServiceCtx, who: Employee, key: str, day: date, **values: object) -> str:

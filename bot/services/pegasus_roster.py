@@ -27,6 +27,7 @@ from bot.rendering.roster import RosterRow, render_roster
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus_common import (
+    POST_AT,
     PROGRAM,
     REMINDER_DAYS,
     STEP_ROSTER,
@@ -508,7 +509,7 @@ def _draw(
         "pegasus.roster_period",
         start=short_date(start, lang),
         end=short_date(end, lang),
-        time="08.00",
+        time=f"{POST_AT:%H:%M}" if lang == "en" else f"{POST_AT:%H.%M}",
     )
     stamp = f"{ctx.now.timestamp():.0f}-{uuid.uuid4().hex[:6]}"
     result = render_roster(
