@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core, event_team
+from bot.services import core, event_team, pegasus
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
     event_team.register,
+    pegasus.register,
 ]
 
 
