@@ -7,10 +7,10 @@ of all of it. The half-year report is built and written as DOCX and XLSX; the ti
 compared with "< 10 s" and the peak memory with "< 500 MB".
 
 Then the same from the database: a SQLite file is filled with the year's Event Team records
-(1,000 requests, 3,000 assignments with the lead's ratings, 1,000 SM forms: 10,000 answers)
-and its 7,000 step records, and the half-year report is gathered, built and written from
-it. Serawai's and Pegasus's tables are not on this branch yet, so their synthetic facts
-(the 50,000 votes, the 52 duties) join the gathered ones.
+(1,000 requests, 3,000 assignments with the lead's ratings, 1,000 SM forms: 10,000 answers),
+their 7,000 step records and the 52 Pegasus duties with their posters and proofs, and the
+half-year report is gathered, built and written from it. Serawai's tables are not on this
+branch yet, so its synthetic facts (the 50,000 votes) join the gathered ones.
 
     python -m bench.bench_reports [--out DIR]
 """
@@ -29,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from bot.calendar import WIB, WorkCalendar
 from bot.i18n import Catalog
@@ -313,8 +314,10 @@ ROLE_CODES = ("mc", "moderator", "dokumentasi", "operator", "notulis")
 STANDARD_CODES = {1: "30m", 2: "10m", 3: "1wd", 4: "1wd", 5: "1wd", 6: "10m", 7: "1wd"}
 
 
-def fill_database(url: str, rng: random.Random, days: list[date]) -> tuple[Engine, dict[str, int]]:
-    """A migrated database holding the year's Event Team records; what went in."""
+def fill_database(
+    url: str, rng: random.Random, days: list[date], duties: list[DutyFact]
+) -> tuple[Engine, dict[str, int]]:
+    """A migrated database holding the year's Event Team and Pegasus records; what went in."""
     from sqlalchemy import insert
 
     from storage.db import make_engine, make_session_factory, migrate, transaction
@@ -414,14 +417,61 @@ def fill_database(url: str, rng: random.Random, days: list[date]) -> tuple[Engin
             (StepRow, steps),
         ):
             session.execute(insert(model), rows)
+        _fill_duties(session, duties, members, created)
     answers = 7 * len(forms) + len(assignments)  # 4 criteria + 3 roles per form, 1 per member
     counts = {
         "events": len(requests),
         "evaluation answers": answers,
         "assignments": len(assignments),
         "step records": len(steps),
+        "Pegasus duties": len(duties),
     }
     return engine, counts
+
+
+def _fill_duties(
+    session: Session, duties: list[DutyFact], people: list[int], created: datetime
+) -> None:
+    """The year's roster: one duty a week, posted on the day, a day late, or missed."""
+    from sqlalchemy import insert
+
+    from storage.pegasus import Duty, Proof, RosterPeriod
+
+    first = duties[0].duty_date
+    roster = RosterPeriod(
+        start_date=first,
+        end_date=duties[-1].duty_date + timedelta(days=6),
+        weeks=len(duties),
+        weekday=first.weekday(),
+        per_week=1,
+        created_at=created,
+    )
+    session.add(roster)
+    session.flush()
+    rows, proofs = [], []
+    for index, d in enumerate(duties):
+        posted = None
+        if d.status != "missed":
+            posted = _at(d.duty_date + timedelta(days=d.status == "late"), 8)
+        rows.append(
+            {
+                "id": index + 1,
+                "period_id": roster.id,
+                "week": d.week,
+                "seat": 1,
+                "posting_date": d.duty_date,
+                "employee_id": people[index % len(people)],
+                "status": "missed" if posted is None else "proven" if d.proof_path else "posted",
+                "poster_path": d.poster_path,
+                "posted_at": posted,
+            }
+        )
+        if d.proof_path and posted is not None:
+            proofs.append(
+                {"duty_id": index + 1, "platform": "wa", "media_path": d.proof_path, "at": posted}
+            )
+    session.execute(insert(Duty), rows)
+    session.execute(insert(Proof), proofs)
 
 
 def _run_db(
@@ -432,10 +482,12 @@ def _run_db(
 
     t0 = time.perf_counter()
     with make_session_factory(engine)() as session:
-        gathered = gather_half_year(session, PeriodRef(YEAR, HALF, 1), Catalog.load())
+        gathered = gather_half_year(
+            session, PeriodRef(YEAR, HALF, 1), Catalog.load(), date(YEAR, 7, 1)
+        )
     synthetic = half_year(quarters)
     facts = HalfYearFacts(
-        gathered.period, gathered.event_team, synthetic.serawai, synthetic.pegasus
+        gathered.period, gathered.event_team, synthetic.serawai, gathered.pegasus
     )
     report = mp_semesteran_report(facts, calendar)
     docx, xlsx = write_report(report, out, "laporan-mp-semester-1-db")
@@ -484,7 +536,8 @@ def main() -> int:
         quarters, _ = synthetic_year(Path(scratch) / "db-media")
         t0 = time.perf_counter()
         url = f"sqlite:///{Path(scratch) / 'year.sqlite3'}"
-        engine, filled = fill_database(url, rng, _working_days(calendar))
+        duties = [d for q in quarters.values() for d in q[2].duties]
+        engine, filled = fill_database(url, rng, _working_days(calendar), duties)
         fill_s = time.perf_counter() - t0
         db_s, db_docx, _ = _run_db(engine, quarters, out, calendar)
         tracemalloc.start()

@@ -48,15 +48,17 @@ Facts = EventTeamFacts | SerawaiFacts | PegasusFacts | HalfYearFacts
 # -- making a report ------------------------------------------------------------------------
 
 
-def gather(session: Session, program: ReportProgram, ref: PeriodRef, catalog: Catalog) -> Facts:
-    """The facts one report is built from."""
+def gather(
+    session: Session, program: ReportProgram, ref: PeriodRef, catalog: Catalog, today: date
+) -> Facts:
+    """The facts one report is built from, as they stand on `today`."""
     if program is ReportProgram.SEMESTER:
-        return gather_half_year(session, ref, catalog)
+        return gather_half_year(session, ref, catalog, today)
     if program is ReportProgram.EVENT_TEAM:
         return gather_event_team(session, ref.period, catalog)
     if program is ReportProgram.SERAWAI:
         return gather_serawai(session, ref.period)
-    return gather_pegasus(session, ref.period)
+    return gather_pegasus(session, ref.period, today)
 
 
 def has_activity(facts: Facts) -> bool:
@@ -100,7 +102,7 @@ def make_report_files(
 ) -> tuple[Report, Path, Path]:
     """Gather, build and write one report; (report, .docx, .xlsx)."""
     tell: Progress = progress or (lambda _done, _total, _label: None)
-    facts = gather(session, program, ref, catalog)
+    facts = gather(session, program, ref, catalog, today)
     report = build(facts, calendar, today)
     # both steps are told once the report exists: only then is the number of steps known
     total = 2 + docx_steps(report) + xlsx_steps(report)
@@ -207,7 +209,7 @@ def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     made: list[tuple[ReportProgram, Report, Path, Path]] = []
     idle: list[ReportProgram] = []
     for program in programs:
-        facts = gather(ctx.session, program, ref, ctx.catalog)
+        facts = gather(ctx.session, program, ref, ctx.catalog, _today(ctx))
         if not has_activity(facts):
             idle.append(program)  # still available on request; not worth a message each
             continue

@@ -5,15 +5,15 @@ Each program has one gatherer that turns its tables into the plain rows of
 year stays fast. Step records are read for every program the same way: the runs that ended
 in the period, and those still open that started in it (as `compliance` counts them).
 
-Serawai (SOP-098) and Pegasus (SOP-330) are not on this branch yet: until their tables land,
-their gatherers return the period's step records only, so their reports say plainly that
-nothing was recorded.
+Serawai (SOP-098) is not on this branch yet: until its tables land, its gatherer returns the
+period's step records only, so its report says plainly that nothing was recorded.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -36,6 +36,7 @@ from bot.reports.facts import (
     StepRecord,
     TimeStandard,
 )
+from bot.services.pegasus_report import duty_facts
 from storage.event_team import AssignmentStatus, EventEvaluation, EventRequest, RoleAssignment
 from storage.models import Employee, Office
 from storage.models import StepRecord as StepRow
@@ -179,15 +180,19 @@ def gather_serawai(session: Session, period: Period) -> SerawaiFacts:
     return SerawaiFacts(period, steps=gather_steps(session, Program.SERAWAI, period))
 
 
-def gather_pegasus(session: Session, period: Period) -> PegasusFacts:
-    """Pegasus's facts for the period (its step records until its tables land)."""
-    return PegasusFacts(period, steps=gather_steps(session, Program.PEGASUS, period))
+def gather_pegasus(session: Session, period: Period, today: date) -> PegasusFacts:
+    """Every duty whose posting day is in the period (a past one never posted is missed)."""
+    return PegasusFacts(
+        period, duty_facts(session, period, today), gather_steps(session, Program.PEGASUS, period)
+    )
 
 
 # --- Laporan MP Semesteran ----------------------------------------------------------------------
 
 
-def gather_half_year(session: Session, half: PeriodRef, catalog: Catalog) -> HalfYearFacts:
+def gather_half_year(
+    session: Session, half: PeriodRef, catalog: Catalog, today: date
+) -> HalfYearFacts:
     """Each program's facts for each quarter of the half-year."""
     first, second = (q.period for q in half.quarters())
     return HalfYearFacts(
@@ -197,5 +202,5 @@ def gather_half_year(session: Session, half: PeriodRef, catalog: Catalog) -> Hal
             gather_event_team(session, second, catalog),
         ),
         (gather_serawai(session, first), gather_serawai(session, second)),
-        (gather_pegasus(session, first), gather_pegasus(session, second)),
+        (gather_pegasus(session, first, today), gather_pegasus(session, second, today)),
     )

@@ -20,8 +20,10 @@ Triwulan III 2025: #6, asked 1 July for 15 July, not yet assigned.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+from PIL import Image as PILImage
 from sqlalchemy import select
 
 from bot.app import App
@@ -36,6 +38,7 @@ from bot.services.reports_gather import CRITERIA
 from storage.db import transaction
 from storage.event_team import RoleAssignment
 from storage.models import Employee
+from storage.pegasus import Duty, DutyStatus, Proof, RosterPeriod, Swap, SwapStatus
 from tests.support import Clock, Harness
 
 CAN = "Putri Ayu"
@@ -199,3 +202,99 @@ def half_year(app: App, clock: Clock) -> Story:
     s.request("Irfan Maulana", "Rapat Evaluasi Semester", date(2025, 7, 15), {"mc": 1})
     s.at(date(2025, 7, 1), 10)
     return s
+
+
+def pegasus_quarter(app: App, clock: Clock) -> None:
+    """Pegasus in Triwulan II 2025, written straight into its tables (with real poster files).
+
+    Five Friday duties: Agus 11 April on time (proofs: a screenshot and an Instagram link),
+    Dewi 25 April on time, Irfan 2 May a day late (he took Bayu's turn, the PJ approved),
+    Rina 16 May missed, Fajar 23 May on time (a link). Maya's 4 July duty is next quarter.
+    So 3 of 5 on time (60%), 1 late, 1 missed, 1 swap, 2 with proof, 4 posters. Posting
+    (step 5, 1 working day) took 1 hour for Agus and over a working day for Irfan: 1 of 2.
+    """
+    folder = Path(app.settings.media_dir) / "pegasus"
+    folder.mkdir(parents=True, exist_ok=True)
+    s = Story(app, clock)
+    plan = [
+        (date(2025, 4, 11), "Agus Salim", 0, True),
+        (date(2025, 4, 25), "Dewi Lestari", 0, True),
+        (date(2025, 5, 2), "Irfan Maulana", 1, True),
+        (date(2025, 5, 16), "Rina Marlina", None, False),
+        (date(2025, 5, 23), "Fajar Nugroho", 0, True),
+        (date(2025, 7, 4), "Maya Sari", None, False),
+    ]
+    ids = {name: s.id_of(name) for name in (*(p[1] for p in plan), "Bayu Saputra")}
+    with transaction(app.sessions) as session:
+        roster = RosterPeriod(
+            start_date=date(2025, 4, 7),
+            end_date=date(2025, 7, 6),
+            weeks=13,
+            weekday=4,
+            per_week=1,
+            created_at=wib(date(2025, 4, 1)),
+        )
+        session.add(roster)
+        session.flush()
+        duties: list[Duty] = []
+        for day, name, late_by, has_poster in plan:
+            poster = None
+            if has_poster:
+                poster = folder / f"poster-{day:%m%d}.png"
+                PILImage.new("RGB", (540, 675), (31, 78, 121)).save(poster)
+            posted = None if late_by is None else wib(day + timedelta(days=late_by), time(8))
+            status = DutyStatus.POSTED if posted else DutyStatus.MISSED
+            duties.append(
+                Duty(
+                    period_id=roster.id,
+                    week=(day - roster.start_date).days // 7 + 1,
+                    seat=1,
+                    posting_date=day,
+                    employee_id=ids[name],
+                    status=status if day.month < 7 else DutyStatus.ASSIGNED,
+                    poster_path=str(poster) if poster else None,
+                    posted_at=posted,
+                )
+            )
+        session.add_all(duties)
+        session.flush()
+        shot = folder / "bukti-0411.png"
+        PILImage.new("RGB", (540, 300), (90, 90, 90)).save(shot)
+        session.add_all(
+            [
+                Proof(
+                    duty_id=duties[0].id,
+                    platform="wa",
+                    media_path=str(shot),
+                    at=wib(date(2025, 4, 11), time(10)),
+                ),
+                Proof(
+                    duty_id=duties[0].id,
+                    platform="ig",
+                    link="https://www.instagram.com/p/Agus/",
+                    at=wib(date(2025, 4, 11), time(10)),
+                ),
+                Proof(
+                    duty_id=duties[4].id,
+                    platform="ig",
+                    link="https://www.instagram.com/p/Fajar/",
+                    at=wib(date(2025, 5, 23), time(10)),
+                ),
+                Swap(
+                    duty_id=duties[2].id,
+                    from_employee_id=ids["Bayu Saputra"],
+                    to_employee_id=ids["Irfan Maulana"],
+                    taker_id=ids["Irfan Maulana"],
+                    status=SwapStatus.APPROVED,
+                    created_at=wib(date(2025, 4, 28)),
+                    decided_at=wib(date(2025, 4, 28), time(11)),
+                ),
+            ]
+        )
+        ctx = ServiceCtx(app=app, session=session, now=clock())
+        for duty, began, ended in (
+            (duties[0], wib(date(2025, 4, 11), time(7)), wib(date(2025, 4, 11), time(8))),
+            (duties[2], wib(date(2025, 5, 2), time(7)), wib(date(2025, 5, 5), time(8))),
+        ):
+            ctx.step_started("sop330", 5, f"duty:{duty.id}", "1wd", at=began)
+            ctx.step_done("sop330", 5, f"duty:{duty.id}", at=ended)

@@ -12,7 +12,7 @@ from bot.reports.choice import HALF, QUARTER, PeriodRef, ReportProgram
 from bot.reports.common import EMPTY_TEXT
 from bot.services.reports import make_report_files
 from tests.reports.reading import DocxReport, XlsxReport
-from tests.reports_db.story import half_year
+from tests.reports_db.story import half_year, pegasus_quarter
 from tests.support import Clock
 
 Q2 = PeriodRef(2025, QUARTER, 2)
@@ -122,6 +122,7 @@ def test_half_year_report_puts_the_quarters_from_the_database_side_by_side(
     app: App, clock: Clock, tmp_path: Path
 ) -> None:
     half_year(app, clock)
+    pegasus_quarter(app, clock)
     docx, xlsx = make(app, ReportProgram.SEMESTER, H1, tmp_path)
 
     assert docx.row("Permintaan dukungan Event Team")[1:] == ["1", "4", "5"]
@@ -130,7 +131,9 @@ def test_half_year_report_puts_the_quarters_from_the_database_side_by_side(
     indicators = xlsx.rows("Indikator Event Team")
     requests = next(r for r in indicators if r[0] == "Permintaan dukungan Event Team")
     assert requests[1:] == (1, 4, 5)
-    assert docx.paragraphs.count(EMPTY_TEXT) == 2  # Serawai and Pegasus were idle
+    assert docx.row("Ketepatan waktu poster")[1:] == ["–", "60%", "60%"]
+    assert docx.key_figure("Pegasus: jadwal piket") == "5"
+    assert docx.paragraphs.count(EMPTY_TEXT) == 1  # Serawai was idle
 
 
 @pytest.mark.parametrize("program", list(ReportProgram))
@@ -141,3 +144,38 @@ def test_an_empty_period_gives_a_report_that_says_so(
     docx, xlsx = make(app, program, ref, tmp_path)
     assert EMPTY_TEXT in docx.paragraphs
     assert xlsx.book.sheetnames == ["Ringkasan"]
+
+
+def test_pegasus_quarter_lists_every_duty_with_its_poster_proof_and_swap(
+    app: App, clock: Clock, tmp_path: Path
+) -> None:
+    pegasus_quarter(app, clock)
+    docx, xlsx = make(app, ReportProgram.PEGASUS, Q2, tmp_path)
+
+    assert "Laporan Pegasus Triwulan" in docx.paragraphs
+    assert docx.key_figure("Jadwal piket") == "5"
+    assert docx.key_figure("Poster tepat waktu") == "3"
+    assert docx.key_figure("Poster terlambat") == "1"
+    assert docx.key_figure("Piket terlewat") == "1"
+    assert docx.key_figure("Ketepatan waktu poster") == "60%"
+    assert docx.key_figure("Tukar jadwal") == "1"
+    assert docx.key_figure("Bukti unggah tersedia") == "2"
+    duties = docx.table("Minggu", "Petugas")[1:]
+    assert [(r[2], r[4], r[5]) for r in duties] == [
+        ("Agus Salim", "Tepat waktu", "–"),
+        ("Dewi Lestari", "Tepat waktu", "–"),
+        ("Irfan Maulana", "Terlambat", "Bayu Saputra"),
+        ("Rina Marlina", "Terlewat", "–"),
+        ("Fajar Nugroho", "Tepat waktu", "–"),
+    ]
+    assert duties[0][7] == "Tautan dan Tangkapan layar"
+    assert "4 poster terbit pada periode ini." in docx.paragraphs
+    assert len(docx.doc.inline_shapes) >= 5  # four posters, a screenshot, and the chart
+    assert "Minggu 1 (Agus Salim): https://www.instagram.com/p/Agus/" in docx.paragraphs
+    text = docx.text
+    assert "Rina Marlina, BPS Provinsi Bengkulu, tidak mengirim poster" in text
+    assert "Irfan Maulana menggantikan Bayu Saputra (tukar jadwal)" in text
+    steps = {row[0]: row for row in docx.table("Langkah", "Standar waktu")[1:]}
+    assert steps["5"][5] == "1 dari 2 (50%)"
+    assert xlsx.column("Piket", "Tautan bukti")[4] == "https://www.instagram.com/p/Fajar/"
+    assert xlsx.key_figure("Ketepatan waktu poster") == pytest.approx(0.6)

@@ -12,7 +12,7 @@ from bot.calendar import to_wib
 from bot.messages import Document
 from scheduler import run_due
 from storage.models import AuditEntry, Reminder
-from tests.reports_db.story import ADMIN, CAN, CC, EMPLOYEE, LEAD, half_year
+from tests.reports_db.story import ADMIN, CAN, CC, EMPLOYEE, LEAD, half_year, pegasus_quarter
 from tests.support import Clock, Delivered, Harness
 
 RECIPIENTS = (ADMIN, CAN, CC)  # Andi holds admin and CAN; Putri CAN; Sri is the CC
@@ -53,6 +53,7 @@ def test_quarter_and_half_year_reports_reach_can_and_cc_once_though_two_ticks_ra
     bot: Harness, clock: Clock
 ) -> None:
     half_year(bot.app, clock)  # ends on Tuesday 1 July 2025, 10.00 WIB
+    pegasus_quarter(bot.app, clock)
     clock.set_wib(date(2025, 6, 20))
     run_due(bot.app)  # installed in June: the quarter and the half-year are scheduled
     for person in (*RECIPIENTS, EMPLOYEE, LEAD):
@@ -74,22 +75,22 @@ def test_quarter_and_half_year_reports_reach_can_and_cc_once_though_two_ticks_ra
 
     for person in RECIPIENTS:
         got = bot.inbox(person)
-        assert files(got) == [
+        assert sorted(files(got)) == [
             "laporan-event-team-2025Q2.docx",
             "laporan-event-team-2025Q2.xlsx",
+            "laporan-pegasus-2025Q2.docx",
+            "laporan-pegasus-2025Q2.xlsx",
             "laporan-semester-2025H1.docx",
             "laporan-semester-2025H1.xlsx",
-        ] or files(got) == [
-            "laporan-semester-2025H1.docx",
-            "laporan-semester-2025H1.xlsx",
-            "laporan-event-team-2025Q2.docx",
-            "laporan-event-team-2025Q2.xlsx",
         ]
         words = "\n".join(m.text for m in got)
-        assert "Triwulan II 2025 telah berakhir. Laporannya sudah tersusun (Event Team)" in words
-        assert "Tidak ada kegiatan Serawai dan Pegasus pada periode ini" in words
+        assert (
+            "Triwulan II 2025 telah berakhir. Laporannya sudah tersusun (Event Team dan Pegasus)"
+            in words
+        )
+        assert "Tidak ada kegiatan Serawai pada periode ini" in words
         assert "Semester I 2025 telah berakhir. Laporannya sudah tersusun (Laporan MP" in words
-        assert len(got) == 6
+        assert len(got) == 8
     assert bot.inbox(EMPLOYEE) == []
     assert bot.inbox(LEAD) == []
 
@@ -101,5 +102,5 @@ def test_quarter_and_half_year_reports_reach_can_and_cc_once_though_two_ticks_ra
         done = session.scalars(select(AuditEntry).where(AuditEntry.action == "report_period"))
         assert sorted((a.subject, tuple(a.detail["sent"])) for a in done) == [
             ("2025H1", ("semester",)),
-            ("2025Q2", ("event-team",)),
+            ("2025Q2", ("event-team", "pegasus")),
         ]
