@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 from bot.registry import Registry
 from bot.services import core
+from bot.services import serawai as serawai_feature
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
+    serawai_feature.register,
 ]
 
 
