@@ -172,3 +172,70 @@ def buttons(message: Delivered) -> list[str]:
     """The payloads of a message's buttons."""
     assert isinstance(message.reply, Choices)
     return [o.payload for o in message.reply.options]
+
+
+LONG_NAME = "Dr. Ir. Muhammad Abdurrahman Wahyudi Saputrajaya, S.Si., M.Stat."  # core: 40 chars
+
+
+def held_session(app: App, now: datetime, title: str = "Literasi Data untuk Semua") -> int:
+    """A round whose one session was held on Monday 15 September 2025; its id."""
+    from storage.serawai import RoundStatus, SerawaiSession, SessionStatus
+
+    with transaction(app.sessions) as session:
+        office = session.scalar(select(Office).where(Office.code == "1701"))
+        ca = session.scalar(select(Employee).where(Employee.name == REGENCY_CAS["1701"]))
+        assert office is not None
+        assert ca is not None
+        rnd = SerawaiRound(
+            name="Serawai Uji",
+            status=RoundStatus.SCHEDULED,
+            opened_at=now,
+            proposal_closes_at=now,
+            voting_closes_at=wib(date(2025, 8, 1)),
+            proposal_days=7,
+            voting_days=15,
+        )
+        session.add(rnd)
+        session.flush()
+        proposal = SerawaiProposal(
+            round_id=rnd.id,
+            office_id=office.id,
+            slot=1,
+            proposer_id=ca.id,
+            title=title,
+            summary="-",
+            speaker="-",
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(proposal)
+        session.flush()
+        sesi = SerawaiSession(
+            round_id=rnd.id,
+            proposal_id=proposal.id,
+            rank=1,
+            decided_by="votes",
+            votes=1,
+            title=title,
+            host_office_id=office.id,
+            status=SessionStatus.HELD,
+            starts_at=wib(date(2025, 9, 15)),
+            ends_at=wib(date(2025, 9, 15), 11),
+            checkin_secret="ab" * 32,
+        )
+        session.add(sesi)
+        session.flush()
+        return sesi.id
+
+
+def voting_round(
+    bot: Harness, titles: dict[str, str], *, themes: int = 3, choices: int = 1
+) -> tuple[SerawaiRound, dict[str, SerawaiProposal]]:
+    """A round opened in chat, with proposals by the given offices' CAs, now in its vote."""
+    open_round(bot, "Serawai Uji", themes=themes, choices=choices)
+    for code, title in titles.items():
+        propose(bot, REGENCY_CAS[code], title)
+    rnd = the_round(bot.app)
+    at(bot.clock, rnd.proposal_closes_at)
+    bot.tick()
+    return the_round(bot.app), proposals(bot.app)
