@@ -675,7 +675,9 @@ def results_text(ctx: ServiceCtx, lang: str, rnd: SerawaiRound) -> str:
     candidates = tally(ctx.session, rnd)
     outcome = rank_themes(candidates, rnd.themes_to_select)
     sessions = round_sessions(ctx.session, rnd.id)
-    chosen = {s.proposal_id for s in sessions}
+    chosen = {s.proposal_id: s.rank for s in sessions}
+    # The selected themes in their final order (CAN's pick included), then the others.
+    ordered = sorted(outcome.ranking, key=lambda c: chosen.get(c.proposal_id, len(chosen) + 1))
     proposals = {p.id: p for p in active_proposals(ctx.session, rnd.id)}
     offices = _offices(ctx.session)
     ranking = "\n".join(
@@ -688,7 +690,7 @@ def results_text(ctx: ServiceCtx, lang: str, rnd: SerawaiRound) -> str:
             offices=c.offices,
             mark=" ✅" if c.proposal_id in chosen else "",
         )
-        for i, c in enumerate(outcome.ranking, 1)
+        for i, c in enumerate(ordered, 1)
     )
     by_id = {c.proposal_id: c for c in candidates}
     first_out = next((c for c in outcome.ranking if c.proposal_id not in chosen), None)
