@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core
-from bot.services import serawai as serawai_feature
+from bot.services import core, event_team, serawai
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
-    serawai_feature.register,
+    event_team.register,
+    serawai.register,
 ]
 
 

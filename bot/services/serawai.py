@@ -786,7 +786,8 @@ def _set_schedule(ctx: ServiceCtx, cmd: can_flows.SetSchedule) -> list[Reply]:
         )
     ]
     if rnd.status == RoundStatus.SCHEDULED:
-        serawai_sesi.plan_session(ctx, sesi)
+        serawai_sesi.withdraw_event_team(ctx, sesi)
+        serawai_sesi.plan_session(ctx, sesi, stamp)
         if moved:
             _announce_move(ctx, sesi, stamp)
         return replies
@@ -796,7 +797,7 @@ def _set_schedule(ctx: ServiceCtx, cmd: can_flows.SetSchedule) -> list[Reply]:
         _announce_schedule(ctx, rnd, sessions)
         ctx.step_done(PROGRAM, 5, round_ref(rnd.id))
         for each in sessions:
-            serawai_sesi.plan_session(ctx, each)
+            serawai_sesi.plan_session(ctx, each, stamp)
             serawai_sesi.ask_committee(ctx, each)
         replies.append(Text(ctx.t("serawai.schedule_announced", count=len(sessions))))
     else:

@@ -4,22 +4,22 @@ certificates, ratings, the report and the best speaker and host of a period.
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol, cast
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot import reminders
 from bot.calendar import format_time, to_wib, wib_to_utc
 from bot.flows import serawai as can_flows
 from bot.flows import serawai_sesi as sesi_flows
 from bot.messages import Choices, Document, Option, Reply, Text
 from bot.payload import Payload, encode
 from bot.registry import Command, Outcome, Registry
+from bot.services import event_team
 from bot.services import serawai_sertifikat as certificates
 from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai_common import (
@@ -138,10 +138,15 @@ def _pick_or_start(
 # -- scheduling a session's due work --------------------------------------------------------
 
 
-def plan_session(ctx: ServiceCtx, sesi: SerawaiSession) -> None:
-    """Schedule (or move) the session's reminders: preparation, Event Team, start and end."""
+def plan_session(ctx: ServiceCtx, sesi: SerawaiSession, plan_id: int) -> None:
+    """Schedule the session's reminders (preparation, Event Team, start, end) for its date.
+
+    A new date replaces the pending ones; `plan_id` (the scheduling decision) keeps the keys
+    of each plan apart, so a reminder already sent for the old date is sent again for the new.
+    """
     assert sesi.starts_at is not None
     assert sesi.ends_at is not None
+    ctx.cancel_reminders(f"serawai:s{sesi.id}:plan:", "the session was rescheduled")
     day = to_wib(sesi.starts_at).date()
     at_nine = time(9, 0)
     plan: dict[str, datetime] = {
@@ -155,11 +160,20 @@ def plan_session(ctx: ServiceCtx, sesi: SerawaiSession) -> None:
         "session_end": sesi.ends_at,
     }
     for kind, due in plan.items():
-        key = f"serawai:s{sesi.id}:{kind}"
         if kind == "prep_reminder" and due <= ctx.now:
             continue
-        if not ctx.schedule(key, f"serawai.{kind}", due, args={"session_id": sesi.id}):
-            reminders.move(ctx.session, key, due)
+        key = f"serawai:s{sesi.id}:plan:{plan_id}:{kind}"
+        ctx.schedule(key, f"serawai.{kind}", due, args={"session_id": sesi.id})
+
+
+def withdraw_event_team(ctx: ServiceCtx, sesi: SerawaiSession) -> None:
+    """A moved session's Event Team request is cancelled; the new plan asks again."""
+    if sesi.event_request_id is None:
+        return
+    reason = ctx.catalog.t("serawai.event_team_moved", "id", title=sesi.title)
+    with contextlib.suppress(UserError):  # already closed: nothing left to withdraw
+        event_team.cancel_request(ctx, sesi.event_request_id, reason)
+    sesi.event_request_id = None
 
 
 # -- step 6: committee ----------------------------------------------------------------------
@@ -330,46 +344,12 @@ def _prep_reminder(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
 # -- step 8: the Event Team request ---------------------------------------------------------
 
 
-class OpenRequest(Protocol):
-    """`bot.services.event_team.open_request` (SOP-321)."""
-
-    def __call__(
-        self,
-        ctx: ServiceCtx,
-        *,
-        requester_id: int,
-        title: str,
-        starts_at: datetime,
-        ends_at: datetime,
-        place: str,
-        roles: dict[str, int],
-        notes: str = "",
-        portal_ref: str = "",
-        linked_ref: str | None = None,
-        enforce_lead_time: bool = True,
-    ) -> int: ...
-
-
-def _event_team_opener() -> OpenRequest | None:
-    # Event Team (SOP-321) is built beside Serawai; until it is present this step waits.
-    try:
-        module = importlib.import_module("bot.services.event_team")
-    except ImportError:
-        return None
-    found = getattr(module, "open_request", None)
-    return cast(OpenRequest, found) if callable(found) else None
-
-
 def _event_team(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     sesi = ctx.session.get(SerawaiSession, row.args.get("session_id"))
     if sesi is None or sesi.status != SessionStatus.SCHEDULED or sesi.event_request_id:
         return False
     assert sesi.starts_at is not None
     assert sesi.ends_at is not None
-    open_request = _event_team_opener()
-    if open_request is None:
-        log.warning("Event Team is not available: no request for Serawai session %s", sesi.id)
-        return False
     members = committee(ctx.session, sesi.id)
     hosts = ctx.holders("ca", sesi.host_office_id)
     candidates = members.get(CommitteeRole.COORDINATOR) or hosts
@@ -377,8 +357,6 @@ def _event_team(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
         log.warning("Serawai session %s has no coordinator or host CA for Event Team", sesi.id)
         return False
     requester = candidates[0]
-    ref = session_ref(sesi.id)
-    ctx.step_started(PROGRAM, 8, ref, f"{EVENT_TEAM_DAYS}wd")
     notes = ctx.catalog.t(
         "serawai.event_team_notes",
         "id",
@@ -389,19 +367,25 @@ def _event_team(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
         )
         or "-",
     )
-    request_id = open_request(
-        ctx,
-        requester_id=requester.id,
-        title=ctx.catalog.t("serawai.cert_session", "id", title=sesi.title),
-        starts_at=sesi.starts_at,
-        ends_at=sesi.ends_at,
-        place=sesi.place,
-        roles=dict(EVENT_TEAM_ROLES),
-        notes=notes,
-        linked_ref=f"serawai:{sesi.id}",
-        enforce_lead_time=False,
-    )
+    try:
+        request_id = event_team.open_request(
+            ctx,
+            requester_id=requester.id,
+            title=ctx.catalog.t("serawai.cert_session", "id", title=sesi.title),
+            starts_at=sesi.starts_at,
+            ends_at=sesi.ends_at,
+            place=sesi.place,
+            roles=dict(EVENT_TEAM_ROLES),
+            notes=notes,
+            linked_ref=f"serawai:{sesi.id}",
+            enforce_lead_time=False,
+        )
+    except UserError as refused:  # e.g. the session is already under way: nothing to ask for
+        log.warning("no Event Team request for Serawai session %s: %s", sesi.id, refused)
+        return False
     sesi.event_request_id = request_id
+    ref = session_ref(sesi.id)
+    ctx.step_started(PROGRAM, 8, ref, f"{EVENT_TEAM_DAYS}wd", at=row.due_at)
     ctx.step_done(PROGRAM, 8, ref)
     ctx.audit("serawai_event_team", ref, request_id=request_id)
     for ca in hosts:

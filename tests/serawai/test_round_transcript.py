@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from bot.messages import Choices, Document, Image, Media
 from storage.db import transaction
-from storage.models import OutboxMessage, Reminder, StepRecord
+from storage.event_team import EventRequest
+from storage.models import OutboxMessage, StepRecord
 from storage.serawai import SerawaiAttendance, SerawaiBallot, SerawaiCertificate, SerawaiSession
 from tests.serawai.support import (
     CAN,
@@ -262,12 +263,25 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     assert "1/4" in province
     assert "✅ Serawai *Literasi Data untuk Semua* (BPS Kabupaten Bengkulu Selatan" in province
 
-    # Step 8: ten working days before, the Event Team request is due (Event Team not wired
-    # into this branch yet: the reminder is skipped, nothing else happens).
+    # Step 8: ten working days before, an Event Team (SOP-321) request linked to the session,
+    # from its coordinator, without the lead-time rule; the Event Team lead is told.
     event_team = next(r for r in due(app, "serawai.event_team") if r.args["session_id"] == 1)
     assert event_team.due_at == wib(date(2025, 8, 29))
     at(clock, event_team.due_at)
     bot.tick()
+    with app.sessions() as session:
+        request = session.scalars(
+            select(EventRequest).where(EventRequest.linked_ref == "serawai:1")
+        ).one()
+        linked = session.get(SerawaiSession, 1)
+        assert linked is not None
+    assert linked.event_request_id == request.id
+    assert request.requester_id == employee_id(app, HOST)
+    assert request.title == "Serawai: Literasi Data untuk Semua"
+    assert (request.starts_at, request.place) == (wib(date(2025, 9, 15)), "Aula dan Zoom")
+    assert sorted(role for role, _ in request.roles) == ["dokumentasi", "operator"]
+    assert "Literasi Data untuk Semua" in texts(bot.inbox("Rudi Hartono"))  # Ketua Event Team
+    assert f"(nomor {request.id})" in texts(bot.inbox(HOST))
 
     # Step 9: check-in with the code on screen, minutes and photos.
     at(clock, wib(date(2025, 9, 15), 8, 45))
@@ -365,19 +379,18 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     assert "disetujui" in texts(bot.press(CC, "Setujui", cc_message))
     assert "disetujui oleh CC" in texts(bot.inbox(HOST))
 
-    # Every measured SOP step has its record (step 8 waits for the Event Team feature).
+    # Every step of the SOP has its record, with its start and its end.
     with app.sessions() as session:
         steps = {
             (r.ref, r.step, r.ended_at is not None)
             for r in session.scalars(select(StepRecord).where(StepRecord.program == "sop098"))
         }
-        skipped = session.scalar(select(Reminder.outcome).where(Reminder.id == event_team.id))
     assert {s for ref, s, _ in steps if ref == f"round:{rnd.id}"} == {1, 2, 3, 4, 5}
     assert {(s, done) for ref, s, done in steps if ref == "session:1"} == {
         (6, True),
         (7, True),
+        (8, True),
         (9, True),
         (10, True),
         (11, True),
     }
-    assert skipped == "skipped"
