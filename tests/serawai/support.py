@@ -177,9 +177,12 @@ def buttons(message: Delivered) -> list[str]:
 LONG_NAME = "Dr. Ir. Muhammad Abdurrahman Wahyudi Saputrajaya, S.Si., M.Stat."  # core: 40 chars
 
 
-def held_session(app: App, now: datetime, title: str = "Literasi Data untuk Semua") -> int:
-    """A round whose one session was held on Monday 15 September 2025; its id."""
-    from storage.serawai import RoundStatus, SerawaiSession, SessionStatus
+def held_session(
+    app: App, now: datetime, title: str = "Literasi Data untuk Semua", status: str = "held"
+) -> int:
+    """A scheduled round whose one session (hosted by 1701) is on Monday 15 September 2025,
+    09.00-11.00 WIB, and already held unless `status` says otherwise; its id."""
+    from storage.serawai import RoundStatus, SerawaiSession
 
     with transaction(app.sessions) as session:
         office = session.scalar(select(Office).where(Office.code == "1701"))
@@ -189,9 +192,9 @@ def held_session(app: App, now: datetime, title: str = "Literasi Data untuk Semu
         rnd = SerawaiRound(
             name="Serawai Uji",
             status=RoundStatus.SCHEDULED,
-            opened_at=now,
-            proposal_closes_at=now,
-            voting_closes_at=wib(date(2025, 8, 1)),
+            opened_at=wib(date(2025, 7, 1)),
+            proposal_closes_at=wib(date(2025, 7, 10), 16),
+            voting_closes_at=wib(date(2025, 7, 31), 16),
             proposal_days=7,
             voting_days=15,
         )
@@ -218,8 +221,9 @@ def held_session(app: App, now: datetime, title: str = "Literasi Data untuk Semu
             votes=1,
             title=title,
             host_office_id=office.id,
-            status=SessionStatus.HELD,
+            status=status,
             starts_at=wib(date(2025, 9, 15)),
+            place="Aula",
             ends_at=wib(date(2025, 9, 15), 11),
             checkin_secret="ab" * 32,
         )
