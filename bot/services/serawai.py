@@ -96,9 +96,9 @@ def _rule_text(ctx: ServiceCtx, lang: str, rnd: SerawaiRound) -> str:
 
 def _create_round(ctx: ServiceCtx, cmd: can_flows.CreateRound) -> list[Reply]:
     actor = require_can(ctx)
-    if open_round(ctx.session) is not None:
-        running = open_round(ctx.session)
-        raise UserError(ctx.t("serawai.open_already", name=running.name if running else ""))
+    running = open_round(ctx.session)
+    if running is not None:
+        raise UserError(ctx.t("serawai.open_already", name=running.name))
     proposals_close, voting_close = can_flows.round_windows(
         ctx.calendar, ctx.now, cmd.proposal_days, cmd.voting_days
     )
