@@ -434,6 +434,8 @@ def check_in(ctx: ServiceCtx, code: str) -> list[Reply]:
 
 def _checkin_command(ctx: ServiceCtx, args: str) -> Outcome:
     if not args.strip():
+        if not _running(ctx):
+            return Outcome([Text(ctx.t("serawai.checkin_none"))])
         return Outcome(start_flow=sesi_flows.CHECKIN_FLOW.name)
     return Outcome(check_in(ctx, args))
 
