@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core, event_team, serawai
+from bot.services import core, event_team, pegasus, serawai
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
     event_team.register,
+    pegasus.register,
     serawai.register,
 ]
 
