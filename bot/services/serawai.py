@@ -29,6 +29,7 @@ from bot.services.serawai_common import (
     ACTION,
     PROGRAM,
     active_employees,
+    ask_to_act,
     broadcast,
     decision,
     delivery,
@@ -311,9 +312,9 @@ def _proposal_reminder(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
                 office=office.name,
                 closes=format_datetime(rnd.proposal_closes_at, ca.language),
             )
-            button = Option(ctx.t_for(ca, "serawai.proposal_button"), encode("cmd", "usultema"))
             key = f"serawai:{rnd.id}:proposal-reminder:{ca.id}"
-            ctx.notify(ca, [Choices(text, (button,))], kind="reminder", key=key)
+            usul = encode("cmd", "usultema")
+            ask_to_act(ctx, ca, text, "serawai.proposal_button", usul, key, kind="reminder")
             sent = True
     return sent
 
@@ -600,9 +601,9 @@ def _close_voting(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
                 slots=outcome.open_slots,
                 titles="; ".join(c.title for c in outcome.tied),
             )
-            button = Option(ctx.t_for(member, "serawai.tie_button"), encode("cmd", "serawai_seri"))
             key = f"serawai:{rnd.id}:tie-ask:{member.id}"
-            ctx.notify(member, [Choices(text, (button,))], key=key)
+            seri = encode("cmd", "serawai_seri")
+            ask_to_act(ctx, member, text, "serawai.tie_button", seri, key)
         return True
     _publish_results(ctx, rnd)
     return True
@@ -750,11 +751,9 @@ def _publish_results(ctx: ServiceCtx, rnd: SerawaiRound) -> None:
     )
     for member in ctx.holders("can"):
         text = ctx.t_for(member, "serawai.schedule_ask", name=rnd.name)
-        button = Option(
-            ctx.t_for(member, "serawai.schedule_button"), encode("cmd", "serawai_jadwal")
-        )
         key = f"serawai:{rnd.id}:schedule-ask:{member.id}"
-        ctx.notify(member, [Choices(text, (button,))], key=key)
+        jadwal = encode("cmd", "serawai_jadwal")
+        ask_to_act(ctx, member, text, "serawai.schedule_button", jadwal, key)
 
 
 # -- step 5: the schedule -------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, select, update
 from bot.calendar import format_datetime
 from bot.flows.base import Actor
 from bot.flows.serawai import PROVINCE_CODE
-from bot.messages import Reply
+from bot.messages import Choices, Option, Reply
 from bot.services.context import ServiceCtx, UserError
 from storage.models import AuditEntry, Employee, Office, OutboxMessage, OutboxStatus
 from storage.serawai import SerawaiRound, SerawaiSession
@@ -63,6 +63,20 @@ def decision(ctx: ServiceCtx, action: str, subject: str, **detail: object) -> in
     ctx.session.add(entry)
     ctx.session.flush()
     return entry.id
+
+
+def ask_to_act(
+    ctx: ServiceCtx,
+    person: Employee,
+    text: str,
+    button_key: str,
+    payload: str,
+    key: str,
+    kind: str = "notification",
+) -> None:
+    """A message with the one button that starts what it asks for, in the person's language."""
+    button = Option(ctx.t_for(person, button_key), payload)
+    ctx.notify(person, [Choices(text, (button,))], kind=kind, key=key)
 
 
 def active_employees(ctx: ServiceCtx) -> list[Employee]:

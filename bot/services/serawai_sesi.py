@@ -25,6 +25,7 @@ from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai_common import (
     ACTION,
     PROGRAM,
+    ask_to_act,
     decision,
     may_host,
     move,
@@ -186,9 +187,8 @@ def ask_committee(ctx: ServiceCtx, sesi: SerawaiSession) -> None:
         text = ctx.t_for(
             ca, "serawai.committee_ask", title=sesi.title, when=when_text(ctx, ca, sesi.starts_at)
         )
-        button = Option(ctx.t_for(ca, "serawai.committee_button"), encode(ACTION, "k", sesi.id))
         key = f"serawai:s{sesi.id}:committee-ask:{ca.id}"
-        ctx.notify(ca, [Choices(text, (button,))], key=key)
+        ask_to_act(ctx, ca, text, "serawai.committee_button", encode(ACTION, "k", sesi.id), key)
 
 
 def _start_committee(ctx: ServiceCtx, session_id: int | None) -> Outcome:
@@ -561,14 +561,9 @@ def _session_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             certificates.send(ctx, sesi, participant, "participant")
             continue
         text = ctx.t_for(participant, "serawai.rate_ask", title=sesi.title)
-        button = Option(
-            ctx.t_for(participant, "serawai.rate_button"), encode(ACTION, "n", sesi.id)
-        )
-        ctx.notify(
-            participant,
-            [Choices(text, (button,))],
-            key=f"serawai:s{sesi.id}:rate-ask:{participant.id}",
-        )
+        key = f"serawai:s{sesi.id}:rate-ask:{participant.id}"
+        rate = encode(ACTION, "n", sesi.id)
+        ask_to_act(ctx, participant, text, "serawai.rate_button", rate, key)
     for member in ctx.holders("can"):
         text = ctx.t_for(
             member,
@@ -576,18 +571,14 @@ def _session_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             title=sesi.title,
             host=office_name(ctx, sesi.host_office_id),
         )
-        button = Option(
-            ctx.t_for(member, "serawai.host_rating_button"), encode("cmd", "serawai_nilaikantor")
-        )
-        ctx.notify(
-            member, [Choices(text, (button,))], key=f"serawai:s{sesi.id}:host-ask:{member.id}"
-        )
+        key = f"serawai:s{sesi.id}:host-ask:{member.id}"
+        rate_host = encode("cmd", "serawai_nilaikantor")
+        ask_to_act(ctx, member, text, "serawai.host_rating_button", rate_host, key)
     for taker in members.get(CommitteeRole.MINUTE_TAKER, []):
         text = ctx.t_for(taker, "serawai.minutes_ask", title=sesi.title)
-        button = Option(ctx.t_for(taker, "serawai.minutes_button"), encode(ACTION, "m", sesi.id))
-        ctx.notify(
-            taker, [Choices(text, (button,))], key=f"serawai:s{sesi.id}:minutes-ask:{taker.id}"
-        )
+        key = f"serawai:s{sesi.id}:minutes-ask:{taker.id}"
+        minutes = encode(ACTION, "m", sesi.id)
+        ask_to_act(ctx, taker, text, "serawai.minutes_button", minutes, key)
     for ca in ctx.holders("ca", sesi.host_office_id):
         text = ctx.t_for(ca, "serawai.report_ask", title=sesi.title)
         ctx.notify(ca, [Text(text)], key=f"serawai:s{sesi.id}:report-ask:{ca.id}")
