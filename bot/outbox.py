@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Choices, Reply, reply_to_dict
@@ -53,38 +54,39 @@ def put(
     employee_id: int | None = None,
     kind: str = "reply",
     key: str | None = None,
-) -> list[OutboxMessage]:
-    """Queue replies for one recipient; with a `key`, a second call with it queues nothing."""
-    rows: list[OutboxMessage] = []
-    for index, reply in enumerate(replies):
-        row_key = None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
-        row = OutboxMessage(
-            channel=channel.value,
-            recipient=recipient,
-            employee_id=employee_id,
-            kind=kind,
-            payload=reply_to_dict(reply),
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            idempotency_key=row_key,
-            created_at=now,
-        )
-        if row_key is not None:
-            taken = select(OutboxMessage.id).where(OutboxMessage.idempotency_key == row_key)
-            if session.scalar(taken) is not None:
-                continue
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:
-                continue  # a racing writer queued it first
-        else:
-            session.add(row)
-        rows.append(row)
-        if employee_id is not None and isinstance(reply, Choices):
-            remember_choices(session, employee_id, reply, now)
-    return rows
+) -> None:
+    """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
+
+    One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
+    (or that a racing writer queues first) is skipped without a lookup or a savepoint.
+    """
+    rows = [
+        {
+            "channel": channel.value,
+            "recipient": recipient,
+            "employee_id": employee_id,
+            "kind": kind,
+            "payload": reply_to_dict(reply),
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "idempotency_key": (
+                None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
+            ),
+            "created_at": now,
+        }
+        for index, reply in enumerate(replies)
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(statement, rows)
+    if employee_id is not None:
+        for reply in replies:
+            if isinstance(reply, Choices):
+                remember_choices(session, employee_id, reply, now)
 
 
 def claim(
