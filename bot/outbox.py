@@ -33,15 +33,28 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
     return Channel.CONSOLE, employee.nip
 
 
-def remember_choices(session: Session, employee_id: int, reply: Choices, now: datetime) -> None:
-    """Keep the last options shown, so a typed number or label answers them."""
+def remember_choices(
+    session: Session, employee_id: int, reply: Choices, now: datetime, proactive: bool = False
+) -> None:
+    """Keep the last options shown, so a typed number or label answers them.
+
+    Buttons of a proactive message are kept apart while the person is in a flow, so the
+    flow's own numbered options keep working; they answer once the flow is over.
+    """
     conversation = session.scalar(
         select(Conversation).where(Conversation.employee_id == employee_id)
     )
     if conversation is None:
-        conversation = Conversation(employee_id=employee_id, data={}, history=[], updated_at=now)
+        conversation = Conversation(
+            employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+        )
         session.add(conversation)
-    conversation.last_choices = [[o.label, o.payload] for o in reply.options]
+    options = [[o.label, o.payload] for o in reply.options]
+    if proactive:
+        conversation.notice_choices = options
+        if conversation.flow is not None:
+            return
+    conversation.last_choices = options
 
 
 def put(
@@ -86,7 +99,7 @@ def put(
     if employee_id is not None:
         for reply in replies:
             if isinstance(reply, Choices):
-                remember_choices(session, employee_id, reply, now)
+                remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
 
 
 def claim(
