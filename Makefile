@@ -36,6 +36,7 @@ unit: $(STAMP) ## the test suite only (SQLite and PostgreSQL)
 	bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 test: $(STAMP) lint typecheck ## every check: lint, types, tests on SQLite and PostgreSQL
+	bash scripts/ensure-chromium.sh
 	bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 bench: $(STAMP) ## benchmarks, each figure beside its floor

@@ -265,7 +265,9 @@ class _Turn:
     def _typed_choice(self, flow: Flow[Any] | None) -> str | None:
         """A typed number or label answering the last buttons shown, as their payload."""
         text = (self.inbound.text or "").strip()
-        options = self.conv.last_choices or []
+        options = self.conv.last_choices or (
+            [] if flow is not None else (self.conv.notice_choices or [])
+        )
         if not text or not options or text.startswith("/"):
             return None
         chosen: str | None = None
@@ -294,7 +296,12 @@ class _Turn:
         )
         if conv is None:
             conv = Conversation(
-                employee_id=employee.id, data={}, history=[], last_choices=[], updated_at=self.now
+                employee_id=employee.id,
+                data={},
+                history=[],
+                last_choices=[],
+                notice_choices=[],
+                updated_at=self.now,
             )
             self.session.add(conv)
             self.session.flush()

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Choices, Reply, reply_to_dict
@@ -32,15 +33,28 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
     return Channel.CONSOLE, employee.nip
 
 
-def remember_choices(session: Session, employee_id: int, reply: Choices, now: datetime) -> None:
-    """Keep the last options shown, so a typed number or label answers them."""
+def remember_choices(
+    session: Session, employee_id: int, reply: Choices, now: datetime, proactive: bool = False
+) -> None:
+    """Keep the last options shown, so a typed number or label answers them.
+
+    Buttons of a proactive message are kept apart while the person is in a flow, so the
+    flow's own numbered options keep working; they answer once the flow is over.
+    """
     conversation = session.scalar(
         select(Conversation).where(Conversation.employee_id == employee_id)
     )
     if conversation is None:
-        conversation = Conversation(employee_id=employee_id, data={}, history=[], updated_at=now)
+        conversation = Conversation(
+            employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+        )
         session.add(conversation)
-    conversation.last_choices = [[o.label, o.payload] for o in reply.options]
+    options = [[o.label, o.payload] for o in reply.options]
+    if proactive:
+        conversation.notice_choices = options
+        if conversation.flow is not None:
+            return
+    conversation.last_choices = options
 
 
 def put(
@@ -53,38 +67,39 @@ def put(
     employee_id: int | None = None,
     kind: str = "reply",
     key: str | None = None,
-) -> list[OutboxMessage]:
-    """Queue replies for one recipient; with a `key`, a second call with it queues nothing."""
-    rows: list[OutboxMessage] = []
-    for index, reply in enumerate(replies):
-        row_key = None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
-        row = OutboxMessage(
-            channel=channel.value,
-            recipient=recipient,
-            employee_id=employee_id,
-            kind=kind,
-            payload=reply_to_dict(reply),
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            idempotency_key=row_key,
-            created_at=now,
-        )
-        if row_key is not None:
-            taken = select(OutboxMessage.id).where(OutboxMessage.idempotency_key == row_key)
-            if session.scalar(taken) is not None:
-                continue
-            try:
-                with session.begin_nested():
-                    session.add(row)
-            except IntegrityError:
-                continue  # a racing writer queued it first
-        else:
-            session.add(row)
-        rows.append(row)
-        if employee_id is not None and isinstance(reply, Choices):
-            remember_choices(session, employee_id, reply, now)
-    return rows
+) -> None:
+    """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
+
+    One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
+    (or that a racing writer queues first) is skipped without a lookup or a savepoint.
+    """
+    rows = [
+        {
+            "channel": channel.value,
+            "recipient": recipient,
+            "employee_id": employee_id,
+            "kind": kind,
+            "payload": reply_to_dict(reply),
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "idempotency_key": (
+                None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
+            ),
+            "created_at": now,
+        }
+        for index, reply in enumerate(replies)
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(statement, rows)
+    if employee_id is not None:
+        for reply in replies:
+            if isinstance(reply, Choices):
+                remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
 
 
 def claim(

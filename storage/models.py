@@ -94,6 +94,11 @@ class Conversation(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     history: Mapped[list[Any]] = mapped_column(JSONType, default=list)
     last_choices: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    # Buttons of the last proactive message (a ballot, an assignment): kept apart so that
+    # they never take the place of the buttons of a flow the person is in the middle of.
+    notice_choices: Mapped[list[Any]] = mapped_column(
+        JSONType, default=list, server_default=text("'[]'")
+    )
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime]
 

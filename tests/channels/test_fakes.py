@@ -116,3 +116,18 @@ def test_fake_bot_api_rejects_a_wrong_token_and_long_text(bot_api: FakeBotAPI) -
     too_long = httpx.post(url, data={"chat_id": "5", "text": "x" * 4097})
     assert too_long.status_code == 400
     assert too_long.json()["description"] == "Bad Request: message is too long"
+
+
+def test_the_spec_beside_the_fake_matches_the_shared_copy() -> None:
+    import json
+
+    from tests.fakes.twilio_api import SHARED_SPEC_PATH, SPEC_PATH
+
+    if not SHARED_SPEC_PATH.exists():
+        pytest.skip("no shared/twilio beside this checkout to compare with")
+    shared = json.loads(SHARED_SPEC_PATH.read_text())
+    ours = json.loads(SPEC_PATH.read_text())
+    for path, operations in ours["paths"].items():
+        assert operations == shared["paths"][path]
+    for name, schema in ours["components"]["schemas"].items():
+        assert schema == shared["components"]["schemas"][name]

@@ -45,8 +45,10 @@ from tests.fakes._server import (
     form_multi,
 )
 
-# <repo>/../shared/twilio/: Twilio's OpenAPI description, shared with the other checkouts.
-SPEC_PATH = (
+# The Messages part of Twilio's OpenAPI description, kept beside this file (see its README).
+SPEC_PATH = Path(__file__).resolve().parent / "twilio" / "twilio_api_v2010.messages.json"
+# The full description, shared with the other checkouts when present.
+SHARED_SPEC_PATH = (
     Path(__file__).resolve().parents[2].parent / "shared" / "twilio" / "twilio_api_v2010.json"
 )
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, finish
-from bot.messages import Channel, ContactRequest, Inbound, Media, Reply, Text
-from bot.registry import Command
+from bot.messages import Channel, Choices, ContactRequest, Inbound, Media, Reply, Text
+from bot.registry import Command, Outcome
 from bot.services.context import ServiceCtx
+from storage.db import transaction
 from storage.models import AuditEntry, Conversation, Employee, ExtraHoliday, OutboxMessage
 from tests.support import Harness, texts
 
@@ -352,3 +353,25 @@ def test_a_start_deep_link_reaches_its_flow(bot: Harness) -> None:
     assert "Kelola peran: apa yang ingin Anda lakukan?" in got
     # A deep link to a command the person may not use is refused like the command itself.
     assert "hanya untuk pemegang peran tertentu" in texts(bot.say(PLAIN, "/start libur"))
+
+
+def test_buttons_of_a_notice_do_not_steal_a_flows_numbers(bot: Harness) -> None:
+    from bot.messages import Option
+    from bot.payload import Payload
+
+    def pressed(ctx: ServiceCtx, payload: Payload) -> Outcome:
+        return Outcome([Text(f"notice button {payload.part(0)}")])
+
+    bot.app.registry.action("tst", pressed)
+    notice = Choices("Pilih tema Serawai:", (Option("Tema A", "tst:A"), Option("Tema B", "tst:B")))
+    bot.say(ADMIN, "/peran")  # buttons 1. Beri peran, 2. Cabut peran
+    with transaction(bot.app.sessions) as session:
+        ServiceCtx(app=bot.app, session=session, now=bot.clock()).notify(1, [notice])
+    # "1" still answers the flow's question...
+    assert "Ketik sebagian nama" in texts(bot.say(ADMIN, "1"))
+    bot.say(ADMIN, "Irfan")
+    bot.say(ADMIN, "1")
+    bot.press(ADMIN, "Humas")
+    assert "diberikan" in texts(bot.press(ADMIN, "Kirim"))
+    # ...and once the flow is over, "2" answers the notice.
+    assert texts(bot.say(ADMIN, "2")) == "notice button B"
