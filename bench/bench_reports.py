@@ -7,10 +7,10 @@ of all of it. The half-year report is built and written as DOCX and XLSX; the ti
 compared with "< 10 s" and the peak memory with "< 500 MB".
 
 Then the same from the database: a SQLite file is filled with the year's Event Team records
-(1,000 requests, 3,000 assignments with the lead's ratings, 1,000 SM forms: 10,000 answers),
-their 7,000 step records and the 52 Pegasus duties with their posters and proofs, and the
-half-year report is gathered, built and written from it. Serawai's tables are not on this
-branch yet, so its synthetic facts (the 50,000 votes) join the gathered ones.
+(1,000 requests, 3,000 assignments with the lead's ratings, 1,000 SM forms: 10,000 answers)
+and their 7,000 step records, four Serawai rounds (2,500 employees casting 5 choices each:
+50,000 votes; three sessions with 70 speaker ratings each) and the 52 Pegasus duties with
+their posters and proofs, and the half-year report is gathered, built and written from it.
 
     python -m bench.bench_reports [--out DIR]
 """
@@ -330,7 +330,8 @@ def fill_database(
     migrate(engine)
     created = _at(days[0], 7)
     with transaction(make_session_factory(engine)) as session:
-        office = seed_offices(session)["1700"].id
+        offices = seed_offices(session)
+        office = offices["1700"].id
         people = [
             {
                 "nip": f"19900101{i:010d}",
@@ -418,6 +419,7 @@ def fill_database(
         ):
             session.execute(insert(model), rows)
         _fill_duties(session, duties, members, created)
+        votes = _fill_serawai(session, rng, [o.id for o in offices.values()], created)
     answers = 7 * len(forms) + len(assignments)  # 4 criteria + 3 roles per form, 1 per member
     counts = {
         "events": len(requests),
@@ -425,8 +427,135 @@ def fill_database(
         "assignments": len(assignments),
         "step records": len(steps),
         "Pegasus duties": len(duties),
+        "Serawai votes": votes,
     }
     return engine, counts
+
+
+VOTERS, CHOICES = 2_500, 5  # 4 rounds x 2,500 ballots x 5 choices = 50,000 votes
+
+
+def _fill_serawai(
+    session: Session, rng: random.Random, offices: list[int], created: datetime
+) -> int:
+    """Four rounds (one a quarter) of 20 proposals, 2,500 ballots of 5 choices and 3 sessions."""
+    from sqlalchemy import insert
+
+    from storage.models import Employee
+    from storage.serawai import (
+        SerawaiBallot,
+        SerawaiProposal,
+        SerawaiRound,
+        SerawaiSession,
+        SerawaiSpeakerRating,
+        SerawaiVote,
+    )
+
+    session.execute(
+        insert(Employee),
+        [
+            {
+                "nip": f"19950101{i:010d}",
+                "name": f"Pegawai {i:04d}",
+                "office_id": offices[i % len(offices)],
+                "created_at": created,
+            }
+            for i in range(VOTERS)
+        ],
+    )
+    voters = list(
+        session.execute(
+            select(Employee.id, Employee.office_id).where(Employee.name.startswith("Pegawai "))
+        ).all()
+    )
+    total = 0
+    for q in range(1, 5):
+        start = quarter_period(YEAR, q).start
+        rnd = SerawaiRound(
+            name=f"Serawai Putaran {q} {YEAR}",
+            status="scheduled",
+            opened_at=_at(start + timedelta(days=7), 9),
+            proposal_closes_at=_at(start + timedelta(days=16), 16),
+            voting_closes_at=_at(start + timedelta(days=38), 16),
+            proposal_days=7,
+            voting_days=15,
+            themes_to_select=3,
+            proposals_per_office=2,
+            max_choices=CHOICES,
+        )
+        session.add(rnd)
+        session.flush()
+        proposals = [
+            SerawaiProposal(
+                round_id=rnd.id,
+                office_id=offices[1 + k % 10],
+                slot=1 + k // 10,
+                proposer_id=voters[k][0],
+                title=f"Tema {q}.{k}",
+                summary="Ringkasan",
+                speaker=f"Narasumber {q}.{k}",
+                created_at=rnd.opened_at,
+                updated_at=rnd.opened_at,
+            )
+            for k in range(20)
+        ]
+        session.add_all(proposals)
+        session.flush()
+        session.execute(
+            insert(SerawaiBallot),
+            [
+                {
+                    "round_id": rnd.id,
+                    "employee_id": voter,
+                    "office_id": office,
+                    "cast_at": rnd.proposal_closes_at,
+                    "updated_at": rnd.proposal_closes_at,
+                }
+                for voter, office in voters
+            ],
+        )
+        ballots = session.scalars(select(SerawaiBallot.id).where(SerawaiBallot.round_id == rnd.id))
+        votes = [
+            {"ballot_id": ballot, "proposal_id": p.id}
+            for ballot in ballots
+            for p in rng.sample(proposals, CHOICES)
+        ]
+        session.execute(insert(SerawaiVote), votes)
+        total += len(votes)
+        for rank, proposal in enumerate(proposals[:3], start=1):
+            held = _at(start + timedelta(days=50 + 10 * rank), 9)
+            sesi = SerawaiSession(
+                round_id=rnd.id,
+                proposal_id=proposal.id,
+                rank=rank,
+                decided_by="votes",
+                votes=0,
+                title=proposal.title,
+                host_office_id=proposal.office_id,
+                status="held",
+                starts_at=held,
+                ends_at=held + timedelta(hours=2),
+                checkin_secret="rahasia",
+                report_status="approved",
+            )
+            session.add(sesi)
+            session.flush()
+            session.execute(
+                insert(SerawaiSpeakerRating),
+                [
+                    {
+                        "session_id": sesi.id,
+                        "rater_id": rater,
+                        "speaker_id": proposal.proposer_id,
+                        "mastery": rng.randint(3, 5),
+                        "delivery": rng.randint(3, 5),
+                        "relevance": rng.randint(3, 5),
+                        "rated_at": held + timedelta(hours=3),
+                    }
+                    for rater, _office in voters[100:170]
+                ],
+            )
+    return total
 
 
 def _fill_duties(
@@ -474,9 +603,7 @@ def _fill_duties(
     session.execute(insert(Proof), proofs)
 
 
-def _run_db(
-    engine: Engine, quarters: Quarters, out: Path, calendar: WorkCalendar
-) -> tuple[float, Path, Path]:
+def _run_db(engine: Engine, out: Path, calendar: WorkCalendar) -> tuple[float, Path, Path]:
     """Gather the first half-year from the database, build and write it; seconds taken."""
     from storage.db import make_session_factory
 
@@ -485,11 +612,7 @@ def _run_db(
         gathered = gather_half_year(
             session, PeriodRef(YEAR, HALF, 1), Catalog.load(), date(YEAR, 7, 1)
         )
-    synthetic = half_year(quarters)
-    facts = HalfYearFacts(
-        gathered.period, gathered.event_team, synthetic.serawai, gathered.pegasus
-    )
-    report = mp_semesteran_report(facts, calendar)
+    report = mp_semesteran_report(gathered, calendar)
     docx, xlsx = write_report(report, out, "laporan-mp-semester-1-db")
     return time.perf_counter() - t0, docx, xlsx
 
@@ -539,9 +662,9 @@ def main() -> int:
         duties = [d for q in quarters.values() for d in q[2].duties]
         engine, filled = fill_database(url, rng, _working_days(calendar), duties)
         fill_s = time.perf_counter() - t0
-        db_s, db_docx, _ = _run_db(engine, quarters, out, calendar)
+        db_s, db_docx, _ = _run_db(engine, out, calendar)
         tracemalloc.start()
-        _run_db(engine, quarters, Path(scratch) / "traced-db", calendar)
+        _run_db(engine, Path(scratch) / "traced-db", calendar)
         _, db_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         engine.dispose()

@@ -28,7 +28,21 @@ CC_LABELS = {
     "approved": "Disetujui",
     "pending": "Menunggu persetujuan",
     "rejected": "Perlu perbaikan",
+    "draft": "Belum diajukan ke CC",
 }
+TIE_RULES = {
+    "offices": "pemilihnya berasal dari lebih banyak kantor",
+    "earlier": "diusulkan lebih awal",
+    "can": "diputuskan oleh CAN",
+}
+"""Why a theme went through when the votes alone did not decide (SOP-098 step 4's chain)."""
+
+
+def tie_note(title: str, decided_by: str, reason: str = "") -> str:
+    """'“Literasi Data” terpilih karena diusulkan lebih awal.' (CAN's reason quoted)."""
+    rule = TIE_RULES.get(decided_by, decided_by)
+    why = f": “{reason.strip()}”" if decided_by == "can" and reason.strip() else ""
+    return f"“{title}” terpilih karena {rule}{why}."
 
 
 def cc_label(code: str) -> str:

@@ -39,6 +39,18 @@ from storage.db import transaction
 from storage.event_team import RoleAssignment
 from storage.models import Employee
 from storage.pegasus import Duty, DutyStatus, Proof, RosterPeriod, Swap, SwapStatus
+from storage.serawai import (
+    SerawaiAttendance,
+    SerawaiBallot,
+    SerawaiCertificate,
+    SerawaiDocument,
+    SerawaiHostRating,
+    SerawaiProposal,
+    SerawaiRound,
+    SerawaiSession,
+    SerawaiSpeakerRating,
+    SerawaiVote,
+)
 from tests.support import Clock, Harness
 
 CAN = "Putri Ayu"
@@ -298,3 +310,198 @@ def pegasus_quarter(app: App, clock: Clock) -> None:
         ):
             ctx.step_started("sop330", 5, f"duty:{duty.id}", "1wd", at=began)
             ctx.step_done("sop330", 5, f"duty:{duty.id}", at=ended)
+
+
+def serawai_quarter(app: App, clock: Clock) -> None:
+    """A Serawai round and its two sessions in Triwulan II 2025, written into its tables.
+
+    "Serawai Putaran II 2025" (opened 14 April, proposals to 23 April, votes to 14 May, 2
+    themes): three proposals (a fourth withdrawn). 11 of the 22 employees voted (50%): 8 of 12
+    at the province office, one each at 1701, 1702 and 1703. Literasi Data 5 votes,
+    Visualisasi Data 3 and Manajemen Waktu 3; Visualisasi went through as the earlier proposal.
+    Session 1 (5 June, host 1701): 6 present, 7 certificates, speaker Yusuf rated by 5 (mastery
+    4,6, delivery 4, relevance 5), host rated 5 and 4, every item in, approved by the CC.
+    Session 2 (19 June, host 1702): 4 present, 4 certificates (a fifth revoked), Lina rated by
+    3 (4, 3, 4), host rated 3, speech draft and minutes missing, returned by the CC.
+    The sessions took 120 and 150 minutes: 1 of 2 within the 2-hour standard.
+    """
+    with app.sessions() as session:
+        people = dict(session.execute(select(Employee.name, Employee.id)).all())
+        office_of = dict(session.execute(select(Employee.id, Employee.office_id)).all())
+    opened = wib(date(2025, 4, 14))
+    with transaction(app.sessions) as session:
+        rnd = SerawaiRound(
+            name="Serawai Putaran II 2025",
+            status="scheduled",
+            opened_at=opened,
+            proposal_closes_at=wib(date(2025, 4, 23), time(16)),
+            voting_closes_at=wib(date(2025, 5, 14), time(16)),
+            proposal_days=7,
+            voting_days=15,
+            themes_to_select=2,
+        )
+        session.add(rnd)
+        session.flush()
+        themes = {}
+        for slot_at, (who, title, speaker) in enumerate(
+            [
+                ("Yusuf Hidayat", "Literasi Data untuk Pimpinan", "Yusuf Hidayat"),
+                ("Lina Marpaung", "Visualisasi Data dengan Python", "Lina Marpaung"),
+                ("Agus Salim", "Manajemen Waktu Kerja", "Agus Salim"),
+                ("Nur Aini", "Tema yang ditarik", "Nur Aini"),
+            ]
+        ):
+            proposal = SerawaiProposal(
+                round_id=rnd.id,
+                office_id=office_of[people[who]],
+                slot=1,
+                proposer_id=people[who],
+                title=title,
+                summary="Ringkasan",
+                speaker=speaker,
+                created_at=opened + timedelta(hours=slot_at),
+                updated_at=opened + timedelta(hours=slot_at),
+                withdrawn_at=opened + timedelta(days=1) if who == "Nur Aini" else None,
+            )
+            session.add(proposal)
+            session.flush()
+            themes[title.split()[0]] = proposal
+        ballots = {
+            "Literasi": (
+                "Andi Pratama",
+                "Sri Wahyuni",
+                "Rudi Hartono",
+                "Dewi Lestari",
+                "Yusuf Hidayat",
+            ),
+            "Visualisasi": ("Bayu Saputra", "Rina Marlina", "Lina Marpaung"),
+            "Manajemen": ("Fajar Nugroho", "Maya Sari", "Agus Salim"),
+        }
+        for theme, voters in ballots.items():
+            for voter in voters:
+                ballot = SerawaiBallot(
+                    round_id=rnd.id,
+                    employee_id=people[voter],
+                    office_id=office_of[people[voter]],
+                    cast_at=wib(date(2025, 4, 28)),
+                    updated_at=wib(date(2025, 4, 28)),
+                )
+                session.add(ballot)
+                session.flush()
+                session.add(SerawaiVote(ballot_id=ballot.id, proposal_id=themes[theme].id))
+        sessions = []
+        for rank, (theme, decided_by, day, minutes) in enumerate(
+            [
+                ("Literasi", "votes", date(2025, 6, 5), 120),
+                ("Visualisasi", "earlier", date(2025, 6, 19), 150),
+            ],
+            start=1,
+        ):
+            proposal = themes[theme]
+            sesi = SerawaiSession(
+                round_id=rnd.id,
+                proposal_id=proposal.id,
+                rank=rank,
+                decided_by=decided_by,
+                votes=len(ballots[theme]),
+                title=proposal.title,
+                host_office_id=proposal.office_id,
+                status="held",
+                starts_at=wib(day),
+                ends_at=wib(day, time(11)),
+                checkin_secret="rahasia",
+                prep_invitation=True,
+                prep_speech=rank == 1,
+                report_status="approved" if rank == 1 else "returned",
+                report_note=None if rank == 1 else "Notulen belum ada",
+            )
+            session.add(sesi)
+            session.flush()
+            sessions.append(sesi)
+            ctx = ServiceCtx(app=app, session=session, now=clock())
+            ctx.step_started("sop098", 9, f"session:{sesi.id}", "120m", at=wib(day))
+            ctx.step_done(
+                "sop098", 9, f"session:{sesi.id}", at=wib(day) + timedelta(minutes=minutes)
+            )
+        first, second = sessions
+        present = {
+            first.id: (
+                "Irfan Maulana",
+                "Ratna Dewi",
+                "Putri Ayu",
+                "Hendra Gunawan",
+                "Dewi Lestari",
+                "Bayu Saputra",
+            ),
+            second.id: ("Irfan Maulana", "Ratna Dewi", "Rina Marlina", "Fajar Nugroho"),
+        }
+        speakers = {first.id: "Yusuf Hidayat", second.id: "Lina Marpaung"}
+        for sid, names in present.items():
+            sesi_day = first.starts_at if sid == first.id else second.starts_at
+            assert sesi_day is not None
+            holders = [*names, speakers[sid]]
+            for serial, name in enumerate(holders, start=1):
+                if name in names:
+                    session.add(
+                        SerawaiAttendance(
+                            session_id=sid, employee_id=people[name], checked_in_at=sesi_day
+                        )
+                    )
+                session.add(
+                    SerawaiCertificate(
+                        session_id=sid,
+                        employee_id=people[name],
+                        role="speaker" if name == speakers[sid] else "participant",
+                        holder_name=name,
+                        serial=serial,
+                        number=f"SRW/2025/{sid:03d}/{serial:04d}",
+                        code=f"kode-{sid}-{serial}",
+                        png_path="sertifikat.png",
+                        pdf_path="sertifikat.pdf",
+                        issued_at=sesi_day,
+                        revoked_at=sesi_day if (sid, serial) == (second.id, 1) else None,
+                    )
+                )
+            for kind in ("photo", "minutes") if sid == first.id else ("photo",):
+                session.add(
+                    SerawaiDocument(
+                        session_id=sid,
+                        kind=kind,
+                        path=f"{kind}.jpg",
+                        uploaded_by_id=people["Irfan Maulana"],
+                        uploaded_at=sesi_day,
+                    )
+                )
+        ratings = {
+            first.id: [(5, 4, 5), (5, 4, 5), (4, 4, 5), (5, 4, 5), (4, 4, 5)],
+            second.id: [(4, 3, 4)] * 3,
+        }
+        for sid, scores in ratings.items():
+            for rater, (mastery, delivery, relevance) in zip(present[sid], scores, strict=False):
+                session.add(
+                    SerawaiSpeakerRating(
+                        session_id=sid,
+                        rater_id=people[rater],
+                        speaker_id=people[speakers[sid]],
+                        mastery=mastery,
+                        delivery=delivery,
+                        relevance=relevance,
+                        rated_at=wib(date(2025, 6, 20)),
+                    )
+                )
+        for sid, rater, score, comment in (
+            (first.id, "Andi Pratama", 5, "Persiapan rapi"),
+            (first.id, "Putri Ayu", 4, ""),
+            (second.id, "Andi Pratama", 3, ""),
+        ):
+            host = first.host_office_id if sid == first.id else second.host_office_id
+            session.add(
+                SerawaiHostRating(
+                    session_id=sid,
+                    rater_id=people[rater],
+                    office_id=host,
+                    score=score,
+                    comment=comment,
+                    rated_at=wib(date(2025, 6, 20)),
+                )
+            )

@@ -12,7 +12,7 @@ from bot.reports.choice import HALF, QUARTER, PeriodRef, ReportProgram
 from bot.reports.common import EMPTY_TEXT
 from bot.services.reports import make_report_files
 from tests.reports.reading import DocxReport, XlsxReport
-from tests.reports_db.story import half_year, pegasus_quarter
+from tests.reports_db.story import half_year, pegasus_quarter, serawai_quarter
 from tests.support import Clock
 
 Q2 = PeriodRef(2025, QUARTER, 2)
@@ -123,6 +123,7 @@ def test_half_year_report_puts_the_quarters_from_the_database_side_by_side(
 ) -> None:
     half_year(app, clock)
     pegasus_quarter(app, clock)
+    serawai_quarter(app, clock)
     docx, xlsx = make(app, ReportProgram.SEMESTER, H1, tmp_path)
 
     assert docx.row("Permintaan dukungan Event Team")[1:] == ["1", "4", "5"]
@@ -133,7 +134,9 @@ def test_half_year_report_puts_the_quarters_from_the_database_side_by_side(
     assert requests[1:] == (1, 4, 5)
     assert docx.row("Ketepatan waktu poster")[1:] == ["–", "60%", "60%"]
     assert docx.key_figure("Pegasus: jadwal piket") == "5"
-    assert docx.paragraphs.count(EMPTY_TEXT) == 1  # Serawai was idle
+    assert docx.row("Sesi terlaksana")[1:] == ["0", "2", "2"]
+    assert docx.row("Partisipasi pemungutan suara")[1:] == ["–", "50%", "50%"]
+    assert EMPTY_TEXT not in docx.paragraphs
 
 
 @pytest.mark.parametrize("program", list(ReportProgram))
@@ -179,3 +182,62 @@ def test_pegasus_quarter_lists_every_duty_with_its_poster_proof_and_swap(
     assert steps["5"][5] == "1 dari 2 (50%)"
     assert xlsx.column("Piket", "Tautan bukti")[4] == "https://www.instagram.com/p/Fajar/"
     assert xlsx.key_figure("Ketepatan waktu poster") == pytest.approx(0.6)
+
+
+def test_serawai_quarter_from_round_to_approval(app: App, clock: Clock, tmp_path: Path) -> None:
+    serawai_quarter(app, clock)
+    docx, xlsx = make(app, ReportProgram.SERAWAI, Q2, tmp_path)
+
+    assert docx.key_figure("Putaran Serawai") == "1"
+    assert docx.key_figure("Usulan tema") == "3"
+    assert docx.key_figure("Pegawai yang memberikan suara") == "11"
+    assert docx.key_figure("Partisipasi pemungutan suara") == "50%"
+    assert docx.key_figure("Sesi terlaksana") == "2"
+    assert docx.key_figure("Total kehadiran peserta") == "10"
+    assert docx.key_figure("Sertifikat diterbitkan") == "11"
+    assert docx.key_figure("Laporan sesi disetujui CC") == "1"
+    assert docx.key_figure("Rata-rata nilai penyaji (skala 1–5)") == "4,21"
+    assert docx.key_figure("Rata-rata nilai penyelenggara (skala 1–5)") == "4,00"
+    assert docx.key_figure("Penyaji terbaik") == "Yusuf Hidayat"
+    assert docx.key_figure("Penyelenggara terbaik") == "BPS Kabupaten Bengkulu Selatan"
+
+    proposals = docx.table("Putaran", "Judul tema")[1:]
+    assert [r[2] for r in proposals] == [
+        "Literasi Data untuk Pimpinan",
+        "Visualisasi Data dengan Python",
+        "Manajemen Waktu Kerja",
+    ]
+    assert docx.row("BPS Provinsi Bengkulu")[1:] == ["12", "8", "66,7%"]
+    assert docx.row("Jumlah")[1:] == ["22", "11", "50%"]
+    votes = docx.table("Peringkat", "Suara")[1:]
+    assert [(r[1], r[3], r[5]) for r in votes] == [
+        ("Literasi Data untuk Pimpinan", "5", "Ya"),
+        ("Visualisasi Data dengan Python", "3", "Ya"),
+        ("Manajemen Waktu Kerja", "3", "Tidak"),
+    ]
+    text = docx.text
+    assert "“Visualisasi Data dengan Python” terpilih karena diusulkan lebih awal." in text
+    sessions = {r[0]: r for r in docx.table("Sesi", "Tuan rumah")[1:]}
+    assert sessions["Literasi Data untuk Pimpinan"][2:7] == [
+        "BPS Kabupaten Bengkulu Selatan",
+        "6",
+        "7",
+        "6 dari 6",
+        "Disetujui",
+    ]
+    assert sessions["Visualisasi Data dengan Python"][3:7] == [
+        "4",
+        "4",
+        "4 dari 6",
+        "Perlu perbaikan",
+    ]
+    assert "Visualisasi Data dengan Python: Draf kata sambutan, Notulensi." in docx.paragraphs
+    speakers = {r[0]: r for r in docx.table("Penyaji", "Relevansi")[1:]}
+    assert speakers["Yusuf Hidayat"][2:] == ["4,60", "4,00", "5,00", "4,53", "5"]
+    hosts = {r[0]: r for r in docx.table("Kantor penyelenggara", "Catatan")[1:]}
+    assert hosts["BPS Kabupaten Bengkulu Selatan"][2:] == ["4,50", "2", "Persiapan rapi"]
+    assert hosts["BPS Kabupaten Rejang Lebong"][2:] == ["3,00", "1", "–"]
+    steps = {row[0]: row for row in docx.table("Langkah", "Standar waktu")[1:]}
+    assert steps["9"][5] == "1 dari 2 (50%)"
+    assert xlsx.key_figure("Partisipasi pemungutan suara") == pytest.approx(0.5)
+    assert xlsx.column("Perolehan suara", "Suara") == [5, 3, 3]
