@@ -17,14 +17,15 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.app import App, build_app
 from bot.outbox import release_stuck
-from bot.reminders import TickReport, tick
+from bot.reminders import TickReport, ensure_recurring, tick
 from storage.db import transaction
 
 log = logging.getLogger("scheduler")
 
 
 def run_due(app: App) -> TickReport:
-    """One tick: due reminders into the outbox, and messages of a dead sender released."""
+    """One tick: recurring work ensured, due reminders into the outbox, stuck messages released."""
+    ensure_recurring(app)
     report = tick(app)
     with transaction(app.sessions) as session:
         release_stuck(session, app.clock(), timedelta(minutes=5))

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | chat | import-employees | seed-demo | migrate`."""
+"""Command line: `python -m bot run | chat | import-employees | seed-demo | migrate | report`."""
 
 from __future__ import annotations
 
@@ -103,6 +103,43 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a report's Word document and workbook from the database, showing progress."""
+    from bot.calendar import to_wib
+    from bot.reports.choice import parse_period, parse_program
+    from bot.reports.progress import ProgressBar
+    from bot.services.reports import make_report_files
+
+    program, ref = parse_program(args.program), parse_period(args.period)
+    if program is None:
+        print(f"Laporan tidak dikenal: {args.program!r}.", file=sys.stderr)
+        return 2
+    if ref is None or not program.accepts(ref):
+        print(f"Periode tidak dapat dipakai untuk laporan ini: {args.period!r}.", file=sys.stderr)
+        return 2
+    app = _app()
+    out = Path(args.out) if args.out else app.settings.data_dir / "reports" / ref.code
+    bar = ProgressBar(sys.stderr)
+    try:
+        with app.sessions() as session:
+            _report, docx, xlsx = make_report_files(
+                session,
+                app.calendar,
+                app.catalog,
+                program,
+                ref,
+                out,
+                today=to_wib(app.clock()).date(),
+                progress=bar,
+            )
+    finally:
+        bar.close()
+        app.engine.dispose()
+    print(docx)
+    print(xlsx)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="CAN Bot")
@@ -122,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         func=cmd_seed
     )
     sub.add_parser("migrate", help="migrate the database").set_defaults(func=cmd_migrate)
+    rep = sub.add_parser("report", help="write a report (DOCX and XLSX) from the database")
+    rep.add_argument("program", help="event-team | serawai | pegasus | semester")
+    rep.add_argument("period", help='2025Q2, 2025H1, "Triwulan II 2025", "Semester I 2025"')
+    rep.add_argument("--out", help="folder for the files (default: DATA_DIR/reports/<period>)")
+    rep.set_defaults(func=cmd_report)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

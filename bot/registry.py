@@ -31,6 +31,7 @@ CommandHandler = Callable[["ServiceCtx", str], Outcome]  # (ctx, argument text)
 ActionHandler = Callable[["ServiceCtx", "Payload"], Outcome]
 DomainHandler = Callable[["ServiceCtx", Any], list[Reply]]
 ReminderHandler = Callable[["ServiceCtx", "Reminder", int], bool]  # (ctx, row, overdue) -> sent?
+RecurringHandler = Callable[["ServiceCtx"], None]  # schedules (by unique key) what must exist
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class Registry:
     actions: dict[str, ActionHandler] = field(default_factory=dict)
     domain: dict[type, DomainHandler] = field(default_factory=dict)
     reminders: dict[str, ReminderHandler] = field(default_factory=dict)
+    recurring: list[RecurringHandler] = field(default_factory=list)
 
     def flow(self, flow: Flow[Any]) -> None:
         """Add a flow."""
@@ -83,6 +85,10 @@ class Registry:
         """Carry out due reminders of one kind."""
         self._unique(self.reminders, kind)
         self.reminders[kind] = handler
+
+    def keep_scheduled(self, handler: RecurringHandler) -> None:
+        """Make sure some recurring due work exists: `handler` runs before each scheduler tick."""
+        self.recurring.append(handler)
 
     @staticmethod
     def _unique(table: dict[Any, Any], key: object) -> None:

@@ -8,6 +8,10 @@ Catch-up policy after downtime: of the overdue reminders that share a `group_key
 H-5 and H-3 reminders of one Pegasus duty), only the latest is carried out, once, and its
 handler words it with the true time left; the others are marked `collapsed`. A reminder whose
 `not_after` has passed (the duty is over) is skipped and logged instead of sent late.
+
+Recurring work (say, a report at each quarter's end) stays scheduled through
+`ensure_recurring`, which the scheduler runs before each tick: every feature's handler
+schedules, by unique key, what must exist, so a fresh install gets its first one too.
 """
 
 from __future__ import annotations
@@ -105,6 +109,19 @@ def _claim(session: Session, reminder_id: int, now: datetime, outcome: str, note
         .values(done_at=now, outcome=outcome, note=note or None)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def ensure_recurring(app: App, now: datetime | None = None) -> None:
+    """Let each feature schedule its recurring work (unique keys make this idempotent)."""
+    from bot.services.context import ServiceCtx
+
+    now = now or app.clock()
+    for handler in app.registry.recurring:
+        try:
+            with transaction(app.sessions) as session:
+                handler(ServiceCtx(app=app, session=session, now=now))
+        except Exception:
+            log.exception("keeping recurring work scheduled failed in %s", handler)
 
 
 def tick(app: App, now: datetime | None = None, limit: int = 500) -> TickReport:

@@ -13,6 +13,8 @@ from bot.reports.facts import PROGRAM_NAMES, Period, StepRecord
 from bot.reports.model import Block, Cell, Column, KeyFigure, Paragraph, Report, Section, Table
 
 EMPTY_TEXT = "Tidak ada kegiatan pada periode ini."
+NO_ISSUES = "Tidak ada kendala yang tercatat pada periode ini."
+ISSUES_HEADING = "Kendala dan catatan"
 LOW_RATING = 2
 """A rating at or below this (on 1 to 5) is raised as an issue."""
 WEAK_COMPLIANCE = 0.8
@@ -180,3 +182,49 @@ def compliance_quarters_table(
 def section(heading: str, blocks: Sequence[Block]) -> Section:
     """A section; a thin wrapper so builders read as a list of headings."""
     return Section(heading, tuple(blocks))
+
+
+def cadence(period: Period) -> str:
+    """'Triwulan' for a quarter, 'Semesteran' for a longer period (report titles)."""
+    return "Triwulan" if period.is_quarter else "Semesteran"
+
+
+def program_report(
+    *,
+    title: str,
+    subtitle: str,
+    period: Period,
+    program: str,
+    steps: Sequence[StepRecord],
+    calendar: WorkCalendar,
+    figures: Sequence[KeyFigure],
+    summary: Sequence[str],
+    sections: Sequence[Section],
+    issues: Sequence[str],
+    generated_on: date | None,
+    issues_heading: str = ISSUES_HEADING,
+    no_issues: str = NO_ISSUES,
+    appendix: Sequence[Section] = (),
+) -> Report:
+    """A program's report: its own sections, then issues, the SOP's time standards, appendix."""
+    results = compliance(steps, calendar, program=program, period=period)
+    raised = [*issues, *compliance_issues(results)]
+    sop = PROGRAM_NAMES.get(program, program).split("(")[-1].rstrip(")")
+    closing = [
+        section(
+            issues_heading, [Paragraph(i, "bullet") for i in raised] or [Paragraph(no_issues)]
+        ),
+        section(
+            f"Kepatuhan standar waktu {sop}",
+            compliance_blocks(steps, calendar, program, period),
+        ),
+    ]
+    return Report(
+        title=title,
+        subtitle=subtitle,
+        period_label=period.label,
+        sections=[*sections, *closing, *appendix],
+        key_figures=figures,
+        summary=summary,
+        generated_on=generated_on,
+    )

@@ -19,6 +19,7 @@ from bot.reports.facts import Period, Program, StepRecord, TimeStandard
 
 __all__ = [
     "SOP_STEPS",
+    "STEP_NAMES",
     "StepCompliance",
     "StepDef",
     "StepRecord",
@@ -129,6 +130,15 @@ SOP_STEPS: tuple[StepDef, ...] = (
     StepDef(Program.PEGASUS, 6, "Penyusunan laporan triwulan", _WD(5)),
 )
 """Every step whose SOP sets a duration; steps with a lead time or a period are left out."""
+
+STEP_NAMES: dict[tuple[str, int], str] = {
+    **{(s.program, s.step): s.name for s in SOP_STEPS},
+    # recorded by the services although the SOP gives them a lead time or a period instead
+    (Program.SERAWAI, 8): "Koordinasi dengan Event Team",
+    (Program.SERAWAI, 10): "Laporan sesi dan persetujuan CC",
+    (Program.SERAWAI, 11): "Evaluasi penyaji dan penyelenggara",
+}
+"""The name of every SOP step the services record, for step records read from the database."""
 
 
 # --- measuring ------------------------------------------------------------------------------

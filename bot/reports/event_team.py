@@ -12,11 +12,11 @@ from bot.calendar import WorkCalendar, to_wib
 from bot.reports import fmt
 from bot.reports.common import (
     LOW_RATING,
-    compliance_blocks,
-    compliance_issues,
+    cadence,
     empty_report,
     mean,
     overall_compliance,
+    program_report,
     section,
     share,
 )
@@ -34,17 +34,21 @@ from bot.reports.model import (
     Table,
 )
 
-TITLE = "Laporan Implementasi Event Team Triwulan"
+TITLE = "Laporan Implementasi Event Team"  # + "Triwulan" or "Semesteran"
 SUBTITLE = "Dukungan Event Team untuk kegiatan internal (SOP-321/17000/2025)"
 STATUS_LABELS = {
-    "requested": "Diajukan",
+    "requested": "Menunggu penugasan",
     "assigned": "Petugas ditetapkan",
+    "held": "Terlaksana, evaluasi belum lengkap",
+    "closed": "Selesai dan dievaluasi",
     "done": "Selesai",
     "evaluated": "Selesai",
     "cancelled": "Dibatalkan",
+    "expired": "Lewat tanpa penugasan",
     "rejected": "Ditolak",
 }
-DONE = frozenset({"done", "evaluated"})
+DONE = frozenset({"held", "closed", "done", "evaluated"})
+NOT_SERVED = frozenset({"cancelled", "expired", "rejected"})
 LEAD_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("Kurang dari 3 hari kerja", -math.inf, 3),
     ("3 hari kerja", 3, 4),
@@ -60,7 +64,9 @@ def status_label(code: str) -> str:
 
 
 def event_score(event: EventFact) -> float | None:
-    """The SM's overall score of one event: the mean of its criterion ratings."""
+    """The SM's overall score of one event: their own overall rating, else the criteria's mean."""
+    if event.sm_overall is not None:
+        return float(event.sm_overall)
     return mean(event.sm_ratings.values())
 
 
@@ -108,6 +114,7 @@ def _events_table(events: Sequence[EventFact]) -> Table:
         Column("Nilai SM", "dec2"),
         Column("ID permintaan", "int", in_docx=False),
         Column("Kantor", in_docx=False),
+        Column("SM", in_docx=False),
         Column("Diajukan pada", "datetime", in_docx=False),
     )
     rows: list[list[Cell]] = [
@@ -123,6 +130,7 @@ def _events_table(events: Sequence[EventFact]) -> Table:
             event_score(e),
             e.id,
             e.office,
+            e.requester or None,
             e.requested_at,
         ]
         for i, e in enumerate(events, start=1)
@@ -270,8 +278,8 @@ def _rating_blocks(events: Sequence[EventFact]) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             f"{len(rated)} dari {len(events)} kegiatan telah dinilai oleh SM. Rata-rata nilai "
-            f"keseluruhan {fmt.number(overall or 0, 2)} dari skala 5 (rata-rata semua kriteria "
-            "per kegiatan)."
+            f"keseluruhan {fmt.number(overall or 0, 2)} dari skala 5 (nilai keseluruhan SM per "
+            "kegiatan, atau rata-rata kriterianya bila tidak diisi)."
         ),
         Table("Rata-rata penilaian SM per kriteria", rating_cols, crit_rows, "Nilai per kriteria"),
         Chart(
@@ -318,7 +326,7 @@ def _member_blocks(events: Sequence[EventFact]) -> list[Block]:
     needed: Counter[str] = Counter()
     assigned: Counter[str] = Counter()
     for e in events:
-        if e.status in ("cancelled", "rejected"):
+        if e.status in NOT_SERVED:
             continue
         needed.update(e.roles_needed)
         assigned.update(a.role for a in e.assignments)
@@ -419,7 +427,7 @@ def event_team_issues(events: Sequence[EventFact]) -> list[str]:
                 out.append(
                     f"Ketua memberi nilai {r.score} kepada {r.member} pada “{e.title}”{note}"
                 )
-        if e.status not in ("cancelled", "rejected"):
+        if e.status not in NOT_SERVED:
             got = Counter(a.role for a in e.assignments)
             short = [
                 f"{role} {got.get(role, 0)} dari {n}"
@@ -437,13 +445,12 @@ def event_team_issues(events: Sequence[EventFact]) -> list[str]:
 def event_team_report(
     facts: EventTeamFacts, calendar: WorkCalendar, *, generated_on: date | None = None
 ) -> Report:
-    """The quarterly Event Team report for the facts' period."""
+    """The Event Team report for the facts' period (a quarter, or a half-year for SOP step 9)."""
+    title = f"{TITLE} {cadence(facts.period)}"
     figures = event_team_figures(facts, calendar)
     events = sorted(facts.events, key=lambda e: (e.starts_at, e.id))
     if not events:
-        return empty_report(TITLE, SUBTITLE, facts.period, figures, generated_on)
-    results = compliance(facts.steps, calendar, program=Program.EVENT_TEAM, period=facts.period)
-    issues = event_team_issues(events) + compliance_issues(results)
+        return empty_report(title, SUBTITLE, facts.period, figures, generated_on)
     scores = [s for e in events if (s := event_score(e)) is not None]
     summary = [
         f"{len(events)} kegiatan didukung Event Team; "
@@ -454,32 +461,26 @@ def event_team_report(
             f"Rata-rata nilai keseluruhan dari SM {fmt.number(mean(scores) or 0, 2)} "
             f"({len(scores)} kegiatan dinilai)."
         )
-    sections = [
-        section(
-            "Kegiatan yang didukung",
-            _volume_blocks(EventTeamFacts(facts.period, events, facts.steps)),
-        ),
-        section("Waktu pengajuan permintaan (lead time)", _lead_blocks(events)),
-        section("Penilaian SM terhadap dukungan Event Team", _rating_blocks(events)),
-        section("Beban kerja dan rotasi peran anggota", _member_blocks(events)),
-        section("Evaluasi internal Ketua terhadap anggota", _lead_rating_blocks(events)),
-        section(
-            "Kendala dan catatan",
-            [Paragraph(i, "bullet") for i in issues]
-            or [Paragraph("Tidak ada kendala yang tercatat pada periode ini.")],
-        ),
-        section(
-            "Kepatuhan standar waktu SOP-321",
-            compliance_blocks(facts.steps, calendar, Program.EVENT_TEAM, facts.period),
-        ),
-        section("Lampiran: daftar kegiatan", [_events_table(events)]),
-    ]
-    return Report(
-        title=TITLE,
+    return program_report(
+        title=title,
         subtitle=SUBTITLE,
-        period_label=facts.period.label,
-        sections=sections,
-        key_figures=figures,
+        period=facts.period,
+        program=Program.EVENT_TEAM,
+        steps=facts.steps,
+        calendar=calendar,
+        figures=figures,
         summary=summary,
+        sections=[
+            section(
+                "Kegiatan yang didukung",
+                _volume_blocks(EventTeamFacts(facts.period, events, facts.steps)),
+            ),
+            section("Waktu pengajuan permintaan (lead time)", _lead_blocks(events)),
+            section("Penilaian SM terhadap dukungan Event Team", _rating_blocks(events)),
+            section("Beban kerja dan rotasi peran anggota", _member_blocks(events)),
+            section("Evaluasi internal Ketua terhadap anggota", _lead_rating_blocks(events)),
+        ],
+        issues=event_team_issues(events),
         generated_on=generated_on,
+        appendix=[section("Lampiran: daftar kegiatan", [_events_table(events)])],
     )

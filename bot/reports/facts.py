@@ -17,11 +17,11 @@ from bot.calendar import WIB
 
 
 class Program(StrEnum):
-    """The three SOP programs, as stored in `StepRecord.program`."""
+    """The three SOP programs, by the code `StepRecord.program` stores."""
 
-    EVENT_TEAM = "event_team"
-    SERAWAI = "serawai"
-    PEGASUS = "pegasus"
+    EVENT_TEAM = "sop321"
+    SERAWAI = "sop098"
+    PEGASUS = "sop330"
 
 
 PROGRAM_NAMES: Mapping[str, str] = {
@@ -48,6 +48,11 @@ class Period:
         begin = datetime.combine(self.start, time(0), WIB).astimezone(UTC)
         stop = datetime.combine(self.end + timedelta(days=1), time(0), WIB).astimezone(UTC)
         return begin, stop
+
+    @property
+    def is_quarter(self) -> bool:
+        """Whether the period spans at most three months (a triwulan, not a semester)."""
+        return len(self.months()) <= 3
 
     def months(self) -> list[tuple[int, int]]:
         """Every (year, month) the period touches, in order."""
@@ -93,7 +98,11 @@ class TimeStandard:
 
 @dataclass(frozen=True)
 class StepRecord:
-    """One run of one SOP step: when it started, when it ended (None: still open)."""
+    """One run of one SOP step: when it started, when it ended (None: still open).
+
+    `ref` names the record the run belongs to (`event:12`), so two runs that happen to
+    share their times are still two runs.
+    """
 
     program: str
     step: int
@@ -101,6 +110,7 @@ class StepRecord:
     started_at: datetime
     ended_at: datetime | None
     standard: TimeStandard
+    ref: str = ""
 
 
 # --- SOP-321 Event Team -------------------------------------------------------------------
@@ -127,9 +137,10 @@ class MemberRating:
 class EventFact:
     """One request for Event Team support and everything recorded about it.
 
-    `status` is the stored code (requested, assigned, done, cancelled, rejected); an empty
-    `sm_ratings` means the SM has not evaluated the event. `sm_ratings` maps a criterion to
-    1..5, `sm_role_ratings` maps a role (MC, Notulis ...) to 1..5.
+    `status` is the stored code (requested, assigned, held, closed, cancelled, expired); an
+    empty `sm_ratings` means the SM has not evaluated the event. `sm_ratings` maps a criterion
+    to 1..5, `sm_role_ratings` maps a role (MC, Notulis ...) to 1..5; `sm_overall` is the SM's
+    own overall rating when the form asks for one (otherwise the criteria's mean stands in).
     """
 
     id: int
@@ -147,6 +158,8 @@ class EventFact:
     sm_role_ratings: Mapping[str, int] = field(default_factory=dict)
     sm_suggestion: str = ""
     member_ratings: Sequence[MemberRating] = ()
+    sm_overall: int | None = None
+    requester: str = ""
 
 
 @dataclass(frozen=True)

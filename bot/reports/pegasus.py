@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.calendar import WorkCalendar
 from bot.reports import fmt
-from bot.reports.common import compliance_blocks, compliance_issues, empty_report, section, share
+from bot.reports.common import cadence, empty_report, program_report, section, share
 from bot.reports.compliance import compliance
 from bot.reports.facts import DutyFact, PegasusFacts, Program
 from bot.reports.model import (
@@ -24,7 +24,7 @@ from bot.reports.model import (
     Table,
 )
 
-TITLE = "Laporan Pegasus Triwulan"
+TITLE = "Laporan Pegasus"  # + "Triwulan" or "Semesteran"
 SUBTITLE = "Poster motivasi mingguan (SOP-330/17000/2025)"
 STATUS_LABELS = {
     "on_time": "Tepat waktu",
@@ -188,38 +188,33 @@ def pegasus_issues(duties: Sequence[DutyFact]) -> list[str]:
 def pegasus_report(
     facts: PegasusFacts, calendar: WorkCalendar, *, generated_on: date | None = None
 ) -> Report:
-    """The quarterly Pegasus report for the facts' period."""
+    """The Pegasus report for the facts' period (a quarter, or a half-year for SOP step 7)."""
+    title = f"{TITLE} {cadence(facts.period)}"
     figures = pegasus_figures(facts, calendar)
     duties = sorted(facts.duties, key=lambda d: (d.duty_date, d.week))
     if not duties:
-        return empty_report(TITLE, SUBTITLE, facts.period, figures, generated_on)
+        return empty_report(title, SUBTITLE, facts.period, figures, generated_on)
     counts = Counter(d.status for d in duties)
     due = sum(counts.get(s, 0) for s in DUE)
-    results = compliance(facts.steps, calendar, program=Program.PEGASUS, period=facts.period)
     summary = [
         f"{len(duties)} jadwal piket; {fmt.ratio(counts.get('on_time', 0), due)} poster "
         f"tepat waktu, {counts.get('late', 0)} terlambat, {counts.get('missed', 0)} terlewat."
     ]
-    issues = pegasus_issues(duties) + compliance_issues(results)
-    sections = [
-        section("Jadwal dan pelaksanaan piket", _duty_blocks(duties, facts)),
-        section("Poster dan bukti unggah", _gallery_blocks(duties)),
-        section(
-            "Piket terlambat, terlewat dan tukar jadwal",
-            [Paragraph(i, "bullet") for i in issues]
-            or [Paragraph("Semua poster terbit tepat waktu; tidak ada tukar jadwal.")],
-        ),
-        section(
-            "Kepatuhan standar waktu SOP-330",
-            compliance_blocks(facts.steps, calendar, Program.PEGASUS, facts.period),
-        ),
-    ]
-    return Report(
-        title=TITLE,
+    return program_report(
+        title=title,
         subtitle=SUBTITLE,
-        period_label=facts.period.label,
-        sections=sections,
-        key_figures=figures,
+        period=facts.period,
+        program=Program.PEGASUS,
+        steps=facts.steps,
+        calendar=calendar,
+        figures=figures,
         summary=summary,
+        sections=[
+            section("Jadwal dan pelaksanaan piket", _duty_blocks(duties, facts)),
+            section("Poster dan bukti unggah", _gallery_blocks(duties)),
+        ],
+        issues=pegasus_issues(duties),
         generated_on=generated_on,
+        issues_heading="Piket terlambat, terlewat dan tukar jadwal",
+        no_issues="Semua poster terbit tepat waktu; tidak ada tukar jadwal.",
     )

@@ -7,14 +7,7 @@ from datetime import date
 
 from bot.calendar import WorkCalendar
 from bot.reports import fmt
-from bot.reports.common import (
-    compliance_blocks,
-    compliance_issues,
-    empty_report,
-    section,
-    share,
-    weighted_mean,
-)
+from bot.reports.common import empty_report, program_report, section, share, weighted_mean
 from bot.reports.compliance import compliance
 from bot.reports.facts import SERAWAI_CHECKLIST, Program, RoundFact, SerawaiFacts, SessionFact
 from bot.reports.model import (
@@ -35,7 +28,21 @@ CC_LABELS = {
     "approved": "Disetujui",
     "pending": "Menunggu persetujuan",
     "rejected": "Perlu perbaikan",
+    "draft": "Belum diajukan ke CC",
 }
+TIE_RULES = {
+    "offices": "pemilihnya berasal dari lebih banyak kantor",
+    "earlier": "diusulkan lebih awal",
+    "can": "diputuskan oleh CAN",
+}
+"""Why a theme went through when the votes alone did not decide (SOP-098 step 4's chain)."""
+
+
+def tie_note(title: str, decided_by: str, reason: str = "") -> str:
+    """'“Literasi Data” terpilih karena diusulkan lebih awal.' (CAN's reason quoted)."""
+    rule = TIE_RULES.get(decided_by, decided_by)
+    why = f": “{reason.strip()}”" if decided_by == "can" and reason.strip() else ""
+    return f"“{title}” terpilih karena {rule}{why}."
 
 
 def cc_label(code: str) -> str:
@@ -361,7 +368,6 @@ def serawai_report(
     if not facts.rounds and not facts.sessions:
         return empty_report(TITLE, SUBTITLE, facts.period, figures, generated_on)
     sessions = sorted(facts.sessions, key=lambda s: (s.held_on, s.id))
-    results = compliance(facts.steps, calendar, program=Program.SERAWAI, period=facts.period)
     summary = [
         f"{len(facts.rounds)} putaran, {len(sessions)} sesi terlaksana, "
         f"{sum(s.attendance for s in sessions)} kehadiran peserta."
@@ -373,6 +379,10 @@ def serawai_report(
             section("Partisipasi pemungutan suara", _turnout_blocks(facts.rounds)),
             section("Hasil pemungutan suara", _vote_blocks(facts.rounds)),
         ]
+    sections += [
+        section("Pelaksanaan sesi dan laporan", _session_blocks(sessions)),
+        section("Evaluasi penyaji dan penyelenggara", _evaluation_blocks(facts)),
+    ]
     issues = [
         f"{s.title}: kelengkapan belum lengkap ({', '.join(missing_items(s))})."
         for s in sessions
@@ -383,26 +393,16 @@ def serawai_report(
         for s in sessions
         if s.cc_status != "approved"
     ]
-    issues += compliance_issues(results)
-    sections += [
-        section("Pelaksanaan sesi dan laporan", _session_blocks(sessions)),
-        section("Evaluasi penyaji dan penyelenggara", _evaluation_blocks(facts)),
-        section(
-            "Kendala dan catatan",
-            [Paragraph(i, "bullet") for i in issues]
-            or [Paragraph("Tidak ada kendala yang tercatat pada periode ini.")],
-        ),
-        section(
-            "Kepatuhan standar waktu SOP-098",
-            compliance_blocks(facts.steps, calendar, Program.SERAWAI, facts.period),
-        ),
-    ]
-    return Report(
+    return program_report(
         title=TITLE,
         subtitle=SUBTITLE,
-        period_label=facts.period.label,
-        sections=sections,
-        key_figures=figures,
+        period=facts.period,
+        program=Program.SERAWAI,
+        steps=facts.steps,
+        calendar=calendar,
+        figures=figures,
         summary=summary,
+        sections=sections,
+        issues=issues,
         generated_on=generated_on,
     )

@@ -128,7 +128,7 @@ def event_team_q2() -> EventTeamFacts:
     m10, wd1 = TimeStandard.minutes(10), TimeStandard.working_days(1)
     steps = [
         StepRecord(
-            "event_team",
+            "sop321",
             2,
             "Input permintaan",
             wib(date(2025, 4, 8), 9),
@@ -136,7 +136,7 @@ def event_team_q2() -> EventTeamFacts:
             m10,
         ),
         StepRecord(
-            "event_team",
+            "sop321",
             2,
             "Input permintaan",
             wib(date(2025, 4, 9), 9),
@@ -144,7 +144,7 @@ def event_team_q2() -> EventTeamFacts:
             m10,
         ),
         StepRecord(
-            "event_team",
+            "sop321",
             2,
             "Input permintaan",
             wib(date(2025, 5, 9), 9),
@@ -152,7 +152,7 @@ def event_team_q2() -> EventTeamFacts:
             m10,
         ),
         StepRecord(
-            "event_team", 3, "Penugasan", wib(date(2025, 4, 8), 9), wib(date(2025, 4, 8), 15), wd1
+            "sop321", 3, "Penugasan", wib(date(2025, 4, 8), 9), wib(date(2025, 4, 8), 15), wd1
         ),
     ]
     return EventTeamFacts(Q2, events, steps)
@@ -219,7 +219,7 @@ def pegasus_q2(folder: Path) -> PegasusFacts:
     wd3 = TimeStandard.working_days(3)
     steps = [
         StepRecord(
-            "pegasus", 4, "Kutipan dan desain", wib(date(2025, 4, 14)), wib(date(2025, 4, 15)), wd3
+            "sop330", 4, "Kutipan dan desain", wib(date(2025, 4, 14)), wib(date(2025, 4, 15)), wd3
         ),
     ]
     return PegasusFacts(Q2, duties, steps)

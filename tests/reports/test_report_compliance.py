@@ -34,7 +34,7 @@ def assign(start: tuple[int, int, int], end: tuple[int, int, int] | None) -> Ste
     """SOP-321 step 3 (1 working day): from (month, day, hour) to (month, day, hour), WIB."""
     began = wib(date(2025, start[0], start[1]), start[2])
     ended = None if end is None else wib(date(2025, end[0], end[1]), end[2])
-    return StepRecord("event_team", 3, "Penugasan peran oleh Ketua", began, ended, WD1)
+    return StepRecord("sop321", 3, "Penugasan peran oleh Ketua", began, ended, WD1)
 
 
 # 28 March to 7 April 2025 are not working days (cuti bersama Nyepi, Idul Fitri, cuti bersama).
@@ -60,7 +60,7 @@ def test_working_days_are_measured_across_the_idul_fitri_holidays() -> None:
 
 
 def test_a_quarter_counts_runs_that_ended_in_it_with_median_and_share() -> None:
-    result = step(compliance(RECORDS, CAL, program="event_team", period=Q2), 3)
+    result = step(compliance(RECORDS, CAL, program="sop321", period=Q2), 3)
     assert (result.done, result.within, result.open) == (4, 3, 1)
     # sorted: 0.5, 0.8333, 0.9583, 2.0 -> median (0.8333 + 0.9583) / 2
     assert result.median == pytest.approx((20 / 24 + 23 / 24) / 2)
@@ -71,7 +71,7 @@ def test_a_quarter_counts_runs_that_ended_in_it_with_median_and_share() -> None:
 
 
 def test_each_quarter_is_measured_on_its_own() -> None:
-    by_quarter = compliance_by_quarter(RECORDS, CAL, [Q1, Q2], program="event_team")
+    by_quarter = compliance_by_quarter(RECORDS, CAL, [Q1, Q2], program="sop321")
     march = step(by_quarter["Triwulan I 2025"], 3)
     assert (march.done, march.within) == (1, 0)
     assert march.median == pytest.approx(26 / 24)
@@ -82,18 +82,18 @@ def test_each_quarter_is_measured_on_its_own() -> None:
 def test_minutes_standard_counts_exactly_ten_minutes_as_within() -> None:
     records = [
         StepRecord(
-            "event_team", 2, "Input", wib(date(2025, 4, 8), 9), wib(date(2025, 4, 8), 9, m), M10
+            "sop321", 2, "Input", wib(date(2025, 4, 8), 9), wib(date(2025, 4, 8), 9, m), M10
         )
         for m in (8, 10, 25)
     ]
-    result = step(compliance(records, CAL, program="event_team"), 2)
+    result = step(compliance(records, CAL, program="sop321"), 2)
     assert (result.done, result.within, result.median) == (3, 2, 10.0)
     assert result.summary == "2 dari 3 (66,7%)"
     assert result.median_label == "10 menit"
 
 
 def test_steps_never_done_are_listed_and_say_so() -> None:
-    results = compliance(RECORDS, CAL, program="event_team", period=Q2)
+    results = compliance(RECORDS, CAL, program="sop321", period=Q2)
     assert [r.step for r in results] == [1, 2, 3, 4, 5, 6, 7]
     never = step(results, 7)
     assert (never.done, never.median, never.share) == (0, None, None)
@@ -103,14 +103,14 @@ def test_steps_never_done_are_listed_and_say_so() -> None:
 
 def test_a_step_outside_the_catalogue_is_reported_with_its_own_name() -> None:
     odd = StepRecord(
-        "serawai",
+        "sop098",
         8,
         "Koordinasi dengan Event Team",
         wib(date(2025, 5, 5)),
         wib(date(2025, 5, 6)),
         TimeStandard.working_days(10),
     )
-    results = compliance([odd], CAL, program="serawai")
+    results = compliance([odd], CAL, program="sop098")
     extra = step(results, 8)
     assert (extra.step_name, extra.done, extra.within) == ("Koordinasi dengan Event Team", 1, 1)
     assert results[-1] is extra
