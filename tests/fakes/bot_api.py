@@ -39,7 +39,7 @@ from tests.fakes._server import (
     read_params,
 )
 
-DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+DEFAULT_TOKEN = "123456789:fake-token-for-tests-only"
 
 SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 _JSON_FIELDS = frozenset(
