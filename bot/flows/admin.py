@@ -17,7 +17,8 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
-    finish,
+    confirm_answer,
+    confirm_question,
     goto,
     retry,
 )
@@ -172,21 +173,14 @@ def _confirm_prompt(ctx: Ctx, d: RoleData) -> list[Reply]:
         text = ctx.t("admin.confirm_grant", role=role, office=office, name=d.employee_name)
     else:
         text = ctx.t("admin.confirm_revoke", role=role, name=d.employee_name)
-    return [
-        ask(
-            text,
-            RoleState.CONFIRM,
-            [("yes", ctx.t("core.confirm")), ("no", ctx.t("core.cancel_button"))],
-        )
-    ]
+    return [confirm_question(ctx, text, RoleState.CONFIRM)]
 
 
 def _confirm(ctx: Ctx, d: RoleData, given: UserInput) -> Step:
-    if given.choice == "no":
-        return finish(Text(ctx.t("core.cancelled")))
-    if given.choice != "yes" or d.employee_id is None:
-        return retry(ctx.t("core.choose_from_buttons"))
-    return finish(commands=(ChangeRole(d.employee_id, d.role, d.grant, d.office_id),))
+    command = (
+        None if d.employee_id is None else ChangeRole(d.employee_id, d.role, d.grant, d.office_id)
+    )
+    return confirm_answer(ctx, given, command)
 
 
 ROLE_FLOW = Flow(
@@ -261,21 +255,12 @@ def _name(ctx: Ctx, d: HolidayData, given: UserInput) -> Step:
 def _holiday_confirm_prompt(ctx: Ctx, d: HolidayData) -> list[Reply]:
     assert d.day is not None
     text = ctx.t("admin.holiday_confirm", date=format_date(d.day, ctx.lang), name=d.name)
-    return [
-        ask(
-            text,
-            HolidayState.CONFIRM,
-            [("yes", ctx.t("core.confirm")), ("no", ctx.t("core.cancel_button"))],
-        )
-    ]
+    return [confirm_question(ctx, text, HolidayState.CONFIRM)]
 
 
 def _holiday_confirm(ctx: Ctx, d: HolidayData, given: UserInput) -> Step:
-    if given.choice == "no":
-        return finish(Text(ctx.t("core.cancelled")))
-    if given.choice != "yes" or d.day is None:
-        return retry(ctx.t("core.choose_from_buttons"))
-    return finish(commands=(AddHoliday(d.day, d.name),))
+    command = None if d.day is None else AddHoliday(d.day, d.name)
+    return confirm_answer(ctx, given, command)
 
 
 HOLIDAY_FLOW = Flow(

@@ -143,3 +143,24 @@ def ask(text: str, state: str, options: list[tuple[object, str]]) -> Choices:
 def rating_choices(text: str, state: str) -> Choices:
     """A 1-5 rating question."""
     return ask(text, state, [(n, "⭐" * n) for n in range(1, 6)])
+
+
+def confirm_options(
+    ctx: Ctx, yes: str = "core.confirm", no: str = "core.cancel_button"
+) -> list[tuple[object, str]]:
+    """The two buttons of a last check: send (yes) or cancel (no)."""
+    return [("yes", ctx.t(yes)), ("no", ctx.t(no))]
+
+
+def confirm_question(ctx: Ctx, text: str, state: str) -> Choices:
+    """A summary with Send / Cancel buttons."""
+    return ask(text, state, confirm_options(ctx))
+
+
+def confirm_answer(ctx: Ctx, given: UserInput, command: object | None) -> Step:
+    """Finish with `command` on Send (None: not ready, ask again), or say it was cancelled."""
+    if given.choice == "no":
+        return finish(Text(ctx.t("core.cancelled")))
+    if given.choice != "yes" or command is None:
+        return retry(ctx.t("core.choose_from_buttons"))
+    return finish(commands=(command,))

@@ -21,6 +21,7 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
+    confirm_options,
     finish,
     goto,
     rating_choices,
@@ -426,13 +427,6 @@ class CancelOwnRequest:
 
     request_id: int
     reason: str
-
-
-def confirm_options(
-    ctx: Ctx, yes: str = "core.confirm", no: str = "core.cancel_button"
-) -> list[tuple[object, str]]:
-    """The two buttons of a last check: send (yes) or cancel (no)."""
-    return [("yes", ctx.t(yes)), ("no", ctx.t(no))]
 
 
 def _new_when_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:

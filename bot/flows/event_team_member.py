@@ -19,11 +19,12 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
+    confirm_options,
     finish,
     goto,
     retry,
 )
-from bot.flows.event_team import SKIP, confirm_options
+from bot.flows.event_team import SKIP
 from bot.messages import Media, Reply, Text
 
 MAX_DAYS = 31  # one /tidaktersedia covers at most a month

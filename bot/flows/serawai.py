@@ -21,12 +21,14 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
+    confirm_answer,
+    confirm_question,
     finish,
     goto,
     rating_choices,
     retry,
 )
-from bot.messages import Choices, Reply, Text
+from bot.messages import Reply, Text
 
 CAN_ROLES = frozenset({"can"})
 PROVINCE_CODE = "1700"
@@ -47,21 +49,6 @@ def round_windows(
     proposals_close = calendar.add_working_days(to_wib(opened_at).date(), proposal_days)
     voting_close = calendar.add_working_days(proposals_close, voting_days)
     return wib_to_utc(proposals_close, CLOSING_TIME), wib_to_utc(voting_close, CLOSING_TIME)
-
-
-def confirm_question(ctx: Ctx, text: str, state: str) -> Choices:
-    """A summary with Send / Cancel buttons."""
-    return ask(text, state, [("yes", ctx.t("core.confirm")), ("no", ctx.t("core.cancel_button"))])
-
-
-def confirm_answer(ctx: Ctx, given: UserInput, command: object | None) -> Step:
-    """The answer to a Send/Cancel question: finish with `command` (None: not ready), or say
-    it was cancelled, or ask again."""
-    if given.choice == "no":
-        return finish(Text(ctx.t("core.cancelled")))
-    if given.choice != "yes" or command is None:
-        return retry(ctx.t("core.choose_from_buttons"))
-    return finish(commands=(command,))
 
 
 def one_line(text: str | None, limit: int) -> str | None:

@@ -18,12 +18,14 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
+    confirm_answer,
+    confirm_question,
     finish,
     goto,
     rating_choices,
     retry,
 )
-from bot.flows.serawai import NOTE_MAX, confirm_answer, confirm_question, one_line
+from bot.flows.serawai import NOTE_MAX, one_line
 from bot.i18n import Translator
 from bot.messages import Media, Reply, Text
 

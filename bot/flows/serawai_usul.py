@@ -8,8 +8,21 @@ from enum import StrEnum
 from typing import Protocol
 
 from bot.calendar import format_datetime
-from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, ask, finish, goto, retry
-from bot.flows.serawai import NOTE_MAX, TITLE_MAX, confirm_answer, confirm_question, one_line
+from bot.flows.base import (
+    Ctx,
+    Flow,
+    FlowData,
+    State,
+    Step,
+    UserInput,
+    ask,
+    confirm_answer,
+    confirm_question,
+    finish,
+    goto,
+    retry,
+)
+from bot.flows.serawai import NOTE_MAX, TITLE_MAX, one_line
 from bot.messages import Reply, Text
 
 SPEAKER_MAX = 200
