@@ -88,7 +88,9 @@ class Runtime:
                 telegram_webhook_route,
             )
 
-            telegram = build_application(settings, self.sink)
+            # The outbox sender paces Telegram (overall, per chat, per group); a second
+            # limiter inside python-telegram-bot would only cap it lower.
+            telegram = build_application(settings, self.sink, rate_limit=False)
             self.telegram = telegram
             # The outbox sender paces chats itself, so the Telegram sender need not wait.
             senders[Channel.TELEGRAM] = TelegramSender(telegram.bot, per_chat_interval=0)
