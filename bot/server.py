@@ -28,13 +28,14 @@ from bot.media import media_route, media_url
 from bot.messages import Channel, Inbound
 from bot.outbox import record_status
 from bot.sender import Sender
+from bot.web import verify
 from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
 RouteFactory = Callable[[App], list[BaseRoute]]
 # Features that serve pages of their own (certificate verification) add a factory here.
-EXTRA_ROUTES: list[RouteFactory] = []
+EXTRA_ROUTES: list[RouteFactory] = [verify.routes]
 
 
 async def healthz(_request: Request) -> JSONResponse:

@@ -441,3 +441,29 @@ async def test_a_user_who_blocked_the_bot_fails_for_good_and_admins_hear_of_it(
 async def test_healthz_answers(running: Bot) -> None:
     response = await running.http.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+async def test_a_pegasus_post_reaches_the_office_telegram_group(running: Bot) -> None:
+    from PIL import Image as PILImage
+
+    from bot.outbox import put
+
+    poster = running.app.settings.media_dir / "pegasus" / "poster.png"
+    poster.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (64, 64), "navy").save(poster)
+    group = "-1001234567890"
+    with transaction(running.app.sessions) as session:
+        put(
+            session,
+            channel=Channel.TELEGRAM,
+            recipient=group,
+            replies=[Image(str(poster), "Pegasus pekan ini")],
+            now=running.app.clock(),
+            kind="post",
+            key="pegasus:post:1",
+        )
+    await running.deliver()
+    photos = running.bot_api.calls_to("sendPhoto")
+    assert [(c.params["chat_id"], c.params["caption"], c.status) for c in photos] == [
+        (int(group), "Pegasus pekan ini", 200)
+    ]

@@ -345,3 +345,10 @@ def test_times_are_stored_as_utc(bot: Harness) -> None:
         conv = session.scalars(select(Conversation)).one()
         assert conv.updated_at.tzinfo is not None
         assert conv.updated_at == datetime(2025, 3, 26, 2, 0, tzinfo=UTC)
+
+
+def test_a_start_deep_link_reaches_its_flow(bot: Harness) -> None:
+    got = texts(bot.say(ADMIN, "/start peran"))
+    assert "Kelola peran: apa yang ingin Anda lakukan?" in got
+    # A deep link to a command the person may not use is refused like the command itself.
+    assert "hanya untuk pemegang peran tertentu" in texts(bot.say(PLAIN, "/start libur"))

@@ -1,0 +1,1 @@
+"""Public web pages the bot's own server serves (Starlette routes)."""
