@@ -20,13 +20,17 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import App
-from storage.models import Employee, Reminder
-from tests.evidence.driver import ADMIN, CORPUS, Driver, ErrorTrap, snapshot
+from bot.messages import Media
+from storage.models import Employee, Reminder, RoleGrant
+from tests.evidence.driver import ADMIN, CORPUS, Driver, ErrorTrap, Said, snapshot
 from tests.support import Clock
 
-BUDGET = 1_500  # messages, at most
-ROUNDS = 6
-WALK = 25  # steps inside a flow before giving up on finishing it
+BUDGET = 3_000  # messages, at most
+# Days passing after each round of commands: about ten weeks, enough for an event to be held
+# and evaluated, a Serawai round to go from proposals to sessions, Pegasus duties to come due.
+DAYS = (1, 2, 4, 7, 7, 14, 14, 21)
+WALK = 30  # answers inside a flow before giving up on finishing it
+TRIES = 8  # typed answers to one question before trying files, then giving up
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,26 @@ class _Explorer:
         with app.sessions() as session:
             nips = list(session.scalars(select(Employee.nip).order_by(Employee.id)))
         self.people = [ADMIN, *(n for n in nips if n != ADMIN)]
+        # One holder of each role, and someone with none ("-"): commands are tried as them.
+        with app.sessions() as session:
+            grants = session.execute(
+                select(RoleGrant.role, Employee.nip)
+                .join(Employee, Employee.id == RoleGrant.employee_id)
+                .where(RoleGrant.revoked_at.is_(None))
+                .order_by(RoleGrant.id)
+            ).all()
+            holders = {nip for _role, nip in grants}
+        self.personas = {role: nip for role, nip in reversed(grants) if nip != ADMIN}
+        plain = [nip for nip in self.people if nip not in holders]
+        if plain:
+            self.personas["-"] = plain[0]
+        # Labels of buttons that lead away from the end of a flow.
+        entries = app.catalog.entries
+        self.retreat = {
+            text
+            for key in ("core.cancel_button", "core.no", "core.edit")
+            for text in entries[key].values()
+        }
 
     def done(self) -> bool:
         everything = set(self.app.registry.flows) <= set(self.found.starts)
@@ -75,26 +99,49 @@ class _Explorer:
             self.found.starts[flow] = Start(copy, nip, self.clock.now, how)
 
     def walk(self, nip: str) -> None:
-        """Carry on inside the current flow: press what is offered, else type an answer."""
+        """Carry on inside the current flow towards its end.
+
+        Buttons: any, but rarely one that cancels, goes back or edits. Text states: try the
+        plausible answers in turn (then a photo, then a document) until one is taken.
+        """
         for _ in range(WALK):
-            flow, _state = self.driver.flow_of(nip)
-            if flow is None or self.done():
+            where = self.driver.flow_of(nip)
+            if where[0] is None or self.done():
                 return
             offered = self.driver.offered(nip)
             if offered:
-                self.driver.send(nip, payload=self.rng.choice(offered)[1])
+                weights = [0.05 if label in self.retreat else 1.0 for label, _ in offered]
+                choice = self.rng.choices(offered, weights)[0]
+                self.driver.send(nip, payload=choice[1])
             else:
-                self.driver.send(nip, self.rng.choice(CORPUS))
+                self.answer(nip, where)
             self.note(nip, f"walking on as {nip}")
 
-    def commands(self) -> None:
-        for name in sorted(self.app.registry.commands):
-            if self.done():
+    def answer(self, nip: str, where: tuple[str | None, str | None]) -> None:
+        """Type answers until the state moves on (or nothing fits)."""
+        answers: list[Said] = [Said(text) for text in self.rng.sample(CORPUS, TRIES)]
+        files = self.driver.files
+        answers += [
+            Said(media=(Media(str(files["photo"]), "image/png", "photo"),)),
+            Said(media=(Media(str(files["document"]), "application/pdf", "document"),)),
+        ]
+        before = self.driver.stored(nip)
+        for said in answers:
+            self.driver.send(nip, said.text, media=said.media)
+            if self.driver.stored(nip) != before or self.done():
                 return
-            self.driver.send(ADMIN, "batal")
-            self.driver.send(ADMIN, f"/{name}")
-            self.note(ADMIN, f"/{name} as the demo admin")
-            self.walk(ADMIN)
+
+    def commands(self) -> None:
+        """Every command, as the admin and as each person whose role it is for."""
+        for name, command in sorted(self.app.registry.commands.items()):
+            wanted = command.roles or {"-"}  # "-": anyone, so a person with no role
+            for nip in [ADMIN, *(p for role, p in self.personas.items() if role in wanted)]:
+                if self.done():
+                    return
+                self.driver.send(nip, "batal")
+                self.driver.send(nip, f"/{name}")
+                self.note(nip, f"/{name} as {nip}")
+                self.walk(nip)
 
     def answer_inboxes(self) -> None:
         for nip in self.people:
@@ -109,14 +156,14 @@ class _Explorer:
 
     def run(self) -> Exploration:
         with ErrorTrap() as trap:
-            self.commands()
-            for _ in range(ROUNDS):
+            for days in DAYS:
                 if self.done():
                     break
                 self.answer_inboxes()
-                self.driver.advance(hours=self.rng.choice((2, 20, 26, 50, 75)))
-                self.answer_inboxes()
                 self.commands()
+                for _ in range(days * 4):  # time passes, the scheduler ticking every 6 hours
+                    self.driver.advance(hours=6)
+                    self.answer_inboxes()
         with self.app.sessions() as session:
             for row in session.scalars(select(Reminder)):
                 self.found.reminders.setdefault(row.kind, []).append(

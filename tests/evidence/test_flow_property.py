@@ -1,89 +1,59 @@
 """Random inputs in every state of every flow: nothing crashes, every answer is clear, state valid.
 
-For each registered flow (found at collection time, so flows added later are covered), each
-hypothesis example puts the database back where the exploration first entered the flow and
-walks on from there as that person: mostly pressing offered buttons, sometimes typing
-plausible or random text, numbers, labels, forged payloads, stale buttons from anywhere in
-the bot, photos, documents, failed downloads, stickers, `kembali`, `batal`, other commands.
-After every input: no error logged, no "core.crashed" answer, every message (to anyone) a
-non-empty catalog text, every stored conversation valid against its flow's model.
+For each registered flow (found at collection time, so flows added later are covered), the
+hypothesis walks of tests/evidence/walks.py start where the exploration first entered the
+flow (through its command as the demo admin, or a button someone was sent) and go on as that
+person: mostly pressing offered buttons, sometimes typing plausible or random text, numbers,
+labels, forged payloads, stale buttons from anywhere in the bot, photos, documents, failed
+downloads, stickers, `kembali`, `batal`, other commands.
 
-Inputs per flow: EXAMPLES × STEPS = 40 × 50 = 2,000 (checked at the end). SQLite only.
+Inputs per flow: EXAMPLES × STEPS = 40 × 50 = 2,000 (checked). SQLite only. The flows are
+walked in two worker processes at once, so the two cores share the work.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from bot.features import build_registry
-from tests.evidence.conftest import sqlite_app
-from tests.evidence.driver import (
-    WEIGHTED_KINDS,
-    Driver,
-    ErrorTrap,
-    Move,
-    copy_database,
-    restore,
-)
 from tests.evidence.explore import Exploration
-from tests.support import Clock
+from tests.evidence.walks import EXAMPLES, PARTS, STEPS, Job, Outcome, walk_flow
 
-EXAMPLES, STEPS = 40, 50
 INPUTS_PER_FLOW = 2_000
 FLOWS = sorted(build_registry().flows)
+WORKERS = min(2, os.cpu_count() or 1)
 
-moves = st.builds(
-    Move,
-    kind=st.sampled_from(WEIGHTED_KINDS),
-    n=st.integers(min_value=0, max_value=10**6),
-    text=st.text(max_size=30),
-)
+
+@pytest.fixture(scope="session")
+def walks(exploration: Exploration) -> dict[str, list[Outcome]]:
+    """Every entered flow walked, its parts shared among worker processes."""
+    jobs = [
+        Job(flow, start, tuple(exploration.payloads), part)
+        for flow, start in sorted(exploration.starts.items())
+        for part in range(PARTS)
+    ]
+    context = multiprocessing.get_context("spawn")  # the test process has threads running
+    found: dict[str, list[Outcome]] = {}
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
+        for outcome in pool.map(walk_flow, jobs):
+            found.setdefault(outcome.flow, []).append(outcome)
+    return found
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("flow", FLOWS)
-def test_random_walks_in_every_flow(flow: str, exploration: Exploration, tmp_path: Path) -> None:
-    start = exploration.starts.get(flow)
-    if start is None:
+def test_random_walks_in_every_flow(
+    flow: str, exploration: Exploration, walks: dict[str, list[Outcome]]
+) -> None:
+    if flow not in exploration.starts:
         pytest.skip(f"the exploration never entered {flow!r} ({exploration.steps} steps)")
-    clock = Clock(start.at)
-    copy_database(start.snapshot, tmp_path / "walk.sqlite3")
-    app = sqlite_app(tmp_path / "walk.sqlite3", tmp_path, clock)
-    driver = Driver(app, clock)
-    command = start.how.split()[0] if start.how.startswith("/") else None
-    inputs = 0
-
-    @settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(st.lists(moves, min_size=STEPS, max_size=STEPS))
-    def walk(steps: list[Move]) -> None:
-        nonlocal inputs
-        restore(app, start.snapshot)
-        clock.now = start.at
-        driver.reset()
-        with ErrorTrap() as trap:
-            for move in steps:
-                if command and driver.flow_of(start.who)[0] != flow and move.n % 3 == 0:
-                    driver.send(start.who, command)  # back into the flow under test
-                else:
-                    driver.play(start.who, move, stale=exploration.payloads)
-                inputs += 1
-            driver.check_conversations("the walk", None)
-        assert not driver.problems, driver.problems[:5]
-        assert not trap.records, [r.getMessage() for r in trap.records[:5]]
-
-    walk()
-    app.engine.dispose()
-    assert inputs >= INPUTS_PER_FLOW
+    for outcome in walks[flow]:
+        assert outcome.failure is None, outcome.failure
+    assert sum(o.inputs for o in walks[flow]) >= INPUTS_PER_FLOW == EXAMPLES * STEPS
 
 
 def test_the_exploration_itself_was_clean(exploration: Exploration) -> None:

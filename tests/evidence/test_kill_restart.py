@@ -1,14 +1,12 @@
-"""500 employees at once, each pressing twice, while `python -m bot run` is SIGKILLed.
+"""500 employees voting at once, each pressing twice, while `python -m bot run` is SIGKILLed.
 
-The real process (WhatsApp pointed at the fake Twilio) takes signed webhooks from many HTTP
-clients at once. Midway it is killed with SIGKILL, started again, and every message that got
-no HTTP 200 is delivered again with the same MessageSid, as Twilio does. Then, against what
-was acknowledged: every acknowledged message is stored, none twice, and each stored message
-had its effect exactly once.
-
-The action is ACTION: each employee opens the language flow and presses "English" twice (an
-idempotent action of the spine). When Serawai lands, ACTION becomes a vote pressed twice and
-`_verify` counts ballots.
+A Serawai round is open for voting. The real process (WhatsApp pointed at the fake Twilio)
+takes signed webhooks from many HTTP clients at once: every employee presses their theme's
+ballot button twice. Midway the process is killed with SIGKILL, started again, and every
+press that got no HTTP 200 is delivered again with the same MessageSid, as Twilio does. Then,
+against what was acknowledged: every acknowledged press is stored, none twice; every voter
+has one ballot with one vote, and the second press was applied exactly once (the ballot's
+change count is 1); each stored press got exactly one answer, in its own transaction.
 """
 
 from __future__ import annotations
@@ -27,17 +25,19 @@ import pytest
 from sqlalchemy import Engine, func, select
 from twilio.request_validator import RequestValidator
 
-from bench.common import bench_phone, bot_env, free_port, seed_bench_people
+from bench.common import bench_phone, bot_env, free_port, seed_bench_people, voting_round
 from bench.fakes import webhook_form, whatsapp_env
+from bot.calendar import utcnow
+from bot.payload import encode
 from storage.models import Employee, InboundLedger, OutboxMessage
+from storage.serawai import SerawaiBallot, SerawaiVote
 from tests.fakes.twilio_api import FakeTwilioAPI
 
 ROOT = Path(__file__).resolve().parents[2]
 PEOPLE = 500
 CLIENTS = 16
 KILL_AFTER = 0.4  # of all messages acknowledged
-# What each employee sends, in order: open the flow, then press "English" twice.
-ACTION = (("/bahasa", None), ("", "f:choose:en"), ("", "f:choose:en"))
+PRESSES = 2  # each employee presses their theme's button twice
 
 
 @dataclass
@@ -59,14 +59,16 @@ class Load:
         return [m for person in self.people for m in person]
 
 
-def _load(account_sid: str) -> Load:
+def _load(account_sid: str, round_id: int, proposals: list[int]) -> Load:
     load = Load()
     for person in range(PEOPLE):
-        messages = []
-        for body, payload in ACTION:
-            form = webhook_form(account_sid, bench_phone(person), body, payload)
-            messages.append(Message(person, form))
-        load.people.append(messages)
+        vote = encode("srw", "v", round_id, proposals[person % len(proposals)])
+        load.people.append(
+            [
+                Message(person, webhook_form(account_sid, bench_phone(person), "", vote))
+                for _ in range(PRESSES)
+            ]
+        )
     return load
 
 
@@ -123,7 +125,7 @@ def _start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     raise AssertionError("the bot did not come up")
 
 
-def _verify(engine: Engine, load: Load) -> None:
+def _verify(engine: Engine, load: Load, round_id: int) -> None:
     sids = {m.form["MessageSid"]: m for m in load.all()}
     with engine.connect() as conn:
         stored = Counter(
@@ -139,24 +141,30 @@ def _verify(engine: Engine, load: Load) -> None:
             ).all()
         )
         ids = dict(conn.execute(select(Employee.phone, Employee.id)).all())
-        english = set(conn.scalars(select(Employee.phone).where(Employee.language == "en")))
+        ballots = conn.execute(
+            select(SerawaiBallot.employee_id, SerawaiBallot.changes, func.count(SerawaiVote.id))
+            .join(SerawaiVote, SerawaiVote.ballot_id == SerawaiBallot.id)
+            .where(SerawaiBallot.round_id == round_id)
+            .group_by(SerawaiBallot.id)
+        ).all()
     acknowledged = {sid for sid, m in sids.items() if m.acknowledged}
-    assert acknowledged == set(sids), "some messages were never acknowledged"
+    assert acknowledged == set(sids), "some presses were never acknowledged"
     assert {sid.removeprefix("wa:") for sid in stored} == set(sids)  # all stored ...
     assert max(stored.values()) == 1  # ... none twice
-    # One effect per stored message: each message got exactly one reply, in its transaction.
-    per_person = Counter(ids[bench_phone(m.person)] for m in sids.values())
-    assert replies == dict(per_person)
-    assert english == {bench_phone(p) for p in range(PEOPLE)}
+    voters = {ids[bench_phone(p)] for p in range(PEOPLE)}
+    assert {employee for employee, _changes, _votes in ballots} == voters
+    assert len(ballots) == PEOPLE  # one ballot each
+    assert {(changes, votes) for _employee, changes, votes in ballots} == {(PRESSES - 1, 1)}
+    # One answer per stored press, written in the press's own transaction.
+    assert replies == dict.fromkeys(voters, PRESSES)
 
 
 @pytest.mark.slow
 def test_acknowledged_presses_survive_sigkill_and_count_once(
     engine: Engine, tmp_path: Path
 ) -> None:
-    from bot.calendar import utcnow
-
     seed_bench_people(engine, PEOPLE, utcnow())
+    round_id, proposals = voting_round(engine, utcnow())
     url = engine.url.render_as_string(hide_password=False)
     with FakeTwilioAPI() as twilio:
         env = bot_env(
@@ -165,7 +173,7 @@ def test_acknowledged_presses_survive_sigkill_and_count_once(
             free_port(),
             **whatsapp_env(twilio.account_sid, twilio.auth_token, twilio.url),
         )
-        load = _load(twilio.account_sid)
+        load = _load(twilio.account_sid, round_id, proposals)
         log = tmp_path / "bot.log"
         first = _start(env, log)
         try:
@@ -181,5 +189,5 @@ def test_acknowledged_presses_survive_sigkill_and_count_once(
         finally:
             second.send_signal(signal.SIGKILL)  # replies still being sent do not matter here
             second.wait()
-    _verify(engine, load)
+    _verify(engine, load, round_id)
     assert "Traceback" not in log.read_text()
