@@ -38,8 +38,12 @@ NAMES = ("whatsapp", "telegram", "tick", "rendering", "reports", "fanout", "scal
 COMMAND = "make bench  (bash scripts/with-postgres.sh .venv/bin/python -m bench)"
 
 
+_STARTED = time.perf_counter()
+
+
 def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    """Progress on stderr, with the seconds since the start."""
+    print(f"[{time.perf_counter() - _STARTED:5.0f} s] {text}", file=sys.stderr, flush=True)
 
 
 def _cpu_phase(wanted: set[str], backends: list[str], folder: Path) -> list[Row]:
@@ -104,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if args.keep is None:
             remove(folder)
+    _say("done")
     print(f"Command: {COMMAND}")
     print("Machine: " + "; ".join(header))
     if "postgresql" not in backends:

@@ -342,3 +342,53 @@ def rows_of(child: subprocess.Popen[str], log: Path) -> list[Row]:
     if child.returncode != 0 or not out.strip():
         raise RuntimeError(f"{child.args!r} failed: " + tail(log))
     return [Row(**row) for row in json.loads(out.strip().splitlines()[-1])]
+
+
+def voting_round(engine: Engine, now: datetime, themes: int = 10) -> tuple[int, list[int]]:
+    """A Serawai round open for voting, one proposal from each of `themes` regency offices.
+
+    Made in the database as the round would be after its proposal window (the flows that
+    get it there are the Serawai tests' business); returns (round id, proposal ids).
+    """
+    from datetime import timedelta
+
+    from storage.db import make_session_factory
+    from storage.serawai import RoundStatus, SerawaiProposal, SerawaiRound
+
+    with transaction(make_session_factory(engine)) as session:
+        offices = session.scalars(
+            select(Office).where(Office.is_province.is_(False)).order_by(Office.id).limit(themes)
+        ).all()
+        proposer = session.scalar(select(Employee.id).order_by(Employee.id))
+        assert proposer is not None
+        rnd = SerawaiRound(
+            name="Serawai Uji Beban",
+            status=RoundStatus.VOTING,
+            opened_at=now - timedelta(days=10),
+            proposal_closes_at=now - timedelta(days=1),
+            voting_closes_at=now + timedelta(days=14),
+            proposal_days=7,
+            voting_days=10,
+            themes_to_select=3,
+            proposals_per_office=1,
+            max_choices=1,
+        )
+        session.add(rnd)
+        session.flush()
+        proposals = [
+            SerawaiProposal(
+                round_id=rnd.id,
+                office_id=office.id,
+                slot=1,
+                proposer_id=proposer,
+                title=f"Tema Uji {i}",
+                summary="Ringkasan tema uji.",
+                speaker="Narasumber Uji",
+                created_at=now,
+                updated_at=now,
+            )
+            for i, office in enumerate(offices, 1)
+        ]
+        session.add_all(proposals)
+        session.flush()
+        return rnd.id, [p.id for p in proposals]
