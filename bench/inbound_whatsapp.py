@@ -40,7 +40,7 @@ from storage.db import make_engine
 from storage.models import InboundLedger
 
 PEOPLE = 200
-ROUNDS = 8  # messages per person measured: 1,600 requests
+ROUNDS = 6  # messages per person measured: 1,200 requests
 WARMUP_ROUNDS = 1
 CONCURRENCY = 16
 IDLE_SECONDS = 3.0

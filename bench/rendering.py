@@ -24,7 +24,7 @@ from bench.common import ROOT, Row, median, ratio
 from bot.rendering import certificate, poster
 from bot.rendering.fonts import get_font
 
-POSTER_RUNS = 7
+POSTER_RUNS = 5
 CERTIFICATES = 500
 TARGET_RATIO, TARGET_SECONDS = 2.0, 60.0
 QUOTE = (

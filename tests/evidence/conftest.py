@@ -1,18 +1,13 @@
-"""Fixtures of the evidence suites: one exploration of the whole bot, SQLite apps to walk."""
+"""Fixtures of the evidence suites: the exploration of the whole bot, the flows' walks."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from bot.app import App, build_app
-from bot.config import Settings
-from bot.messages import Channel
-from storage.db import make_engine, transaction
-from storage.seed import seed_demo
 from tests.channels.conftest import (  # noqa: F401 - fixtures shared with the channel tests
     bot_api,
     bot_api_server,
@@ -20,38 +15,42 @@ from tests.channels.conftest import (  # noqa: F401 - fixtures shared with the c
     twilio_server,
 )
 from tests.channels.test_server import running  # noqa: F401 - the whole bot, in process
-from tests.evidence.explore import Exploration, explore
-from tests.support import Clock
+from tests.evidence.background import Background, Walks, explore_fresh, walk_all
+from tests.evidence.explore import Exploration
+
+BACKGROUND = pytest.StashKey[Background]()
+WALKS_MODULE = "tests/evidence/test_flow_property.py"
 
 
-def sqlite_app(path: Path, folder: Path, clock: Clock) -> App:
-    """The application over the SQLite file `path`, on the console channel."""
-    settings = Settings(
-        _env_file=None,
-        database_url="sqlite:///unused",
-        data_dir=folder / "data",
-        public_base_url="https://canbot.example.test",
-    )
-    return build_app(
-        settings,
-        engine=make_engine(f"sqlite:///{path}"),
-        clock=clock,
-        channels={Channel.CONSOLE},
-        run_migrations=False,
-    )
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When the flows' walks are to run, start them now, beside the rest of the session."""
+    if any(item.nodeid.startswith(WALKS_MODULE) for item in items):
+        config.stash[BACKGROUND] = Background(Path(tempfile.mkdtemp(prefix="canbot-walks-")))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop the background process if the session ended before it did; remove its files."""
+    background = config.stash.get(BACKGROUND, None)
+    if background is not None:
+        background.stop()
+        shutil.rmtree(background.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def exploration(
-    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[Exploration]:
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Exploration:
     """The whole bot walked once as everyone (SQLite); see tests/evidence/explore.py."""
-    folder = tmp_path_factory.mktemp("exploration")
-    path = folder / "explore.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    clock = Clock()
-    app = sqlite_app(path, folder, clock)
-    with transaction(app.sessions) as session:
-        seed_demo(session, clock())
-    yield explore(app, clock, folder)
-    app.engine.dispose()
+    background = request.config.stash.get(BACKGROUND, None)
+    if background is not None:
+        return background.exploration()
+    return explore_fresh(tmp_path_factory.mktemp("exploration"))
+
+
+@pytest.fixture(scope="session")
+def walks(request: pytest.FixtureRequest, exploration: Exploration) -> Walks:
+    """How the hypothesis walks of every entered flow went; see tests/evidence/walks.py."""
+    background = request.config.stash.get(BACKGROUND, None)
+    if background is not None:
+        return background.walks()
+    return walk_all(exploration)

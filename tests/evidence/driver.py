@@ -22,7 +22,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from bot.app import App
+from bot.app import App, build_app
+from bot.config import Settings
 from bot.dispatch import dispatch
 from bot.messages import (
     Channel,
@@ -36,6 +37,7 @@ from bot.messages import (
     Text,
     reply_from_dict,
 )
+from storage.db import make_engine
 from storage.models import Conversation, Employee, OutboxMessage
 from storage.seed import DEMO_ADMIN_NIP
 from tests.support import Clock
@@ -199,9 +201,11 @@ class Driver:
         self.ids = {nip: employee_id for employee_id, nip in self.nips.items()}
         self.reset()
 
-    def reset(self) -> None:
-        """Forget what earlier walks saw (after the database was put back)."""
-        self.problems.clear()
+    def reset(self, *, problems: bool = True) -> None:
+        """Forget what earlier walks saw (after the database was put back), and (unless told
+        not to) the problems found."""
+        if problems:
+            self.problems.clear()
         self.seen_payloads.clear()
         self.inbox.clear()
         self._last = None
@@ -416,6 +420,23 @@ def _sample_files(folder: Path) -> dict[str, Path]:
     if not document.exists():
         PILImage.new("RGB", (200, 100), "white").save(document, "PDF")
     return {"photo": photo, "document": document}
+
+
+def sqlite_app(path: Path, folder: Path, clock: Clock) -> App:
+    """The application over the SQLite file `path`, on the console channel."""
+    settings = Settings(
+        _env_file=None,
+        database_url="sqlite:///unused",
+        data_dir=folder / "data",
+        public_base_url="https://canbot.example.test",
+    )
+    return build_app(
+        settings,
+        engine=make_engine(f"sqlite:///{path}"),
+        clock=clock,
+        channels={Channel.CONSOLE},
+        run_migrations=False,
+    )
 
 
 # -- SQLite snapshots ---------------------------------------------------------------------------

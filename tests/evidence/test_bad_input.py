@@ -20,8 +20,7 @@ from bot.handlers.telegram import telegram_webhook_route
 from bot.payload import decode, encode
 from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.test_server import IRFAN_PHONE, IRFAN_TG, Bot
-from tests.evidence.conftest import sqlite_app
-from tests.evidence.driver import ADMIN, Driver, ErrorTrap, copy_database
+from tests.evidence.driver import ADMIN, Driver, ErrorTrap, copy_database, sqlite_app
 from tests.evidence.explore import Exploration
 from tests.evidence.state import changes, digest
 from tests.support import Clock

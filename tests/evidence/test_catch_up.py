@@ -28,8 +28,7 @@ from bot.reminders import tick
 from bot.services.context import ServiceCtx
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage, Reminder
-from tests.evidence.conftest import sqlite_app
-from tests.evidence.driver import ADMIN, Driver, ErrorTrap, copy_database
+from tests.evidence.driver import ADMIN, Driver, ErrorTrap, copy_database, sqlite_app
 from tests.evidence.explore import Exploration
 from tests.support import Clock
 

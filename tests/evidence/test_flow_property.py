@@ -7,41 +7,21 @@ person: mostly pressing offered buttons, sometimes typing plausible or random te
 labels, forged payloads, stale buttons from anywhere in the bot, photos, documents, failed
 downloads, stickers, `kembali`, `batal`, other commands.
 
-Inputs per flow: EXAMPLES × STEPS = 40 × 50 = 2,000 (checked). SQLite only. The flows are
-walked in two worker processes at once, so the two cores share the work.
+Inputs per flow: EXAMPLES × STEPS = 40 × 50 = 2,000 (checked). SQLite only. The walks run in
+two worker processes of a process started when collection ends (tests/evidence/background.py),
+beside the rest of the suite, which mostly waits.
 """
 
 from __future__ import annotations
-
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
 from bot.features import build_registry
 from tests.evidence.explore import Exploration
-from tests.evidence.walks import EXAMPLES, PARTS, STEPS, Job, Outcome, walk_flow
+from tests.evidence.walks import EXAMPLES, STEPS, Outcome
 
 INPUTS_PER_FLOW = 2_000
 FLOWS = sorted(build_registry().flows)
-WORKERS = min(2, os.cpu_count() or 1)
-
-
-@pytest.fixture(scope="session")
-def walks(exploration: Exploration) -> dict[str, list[Outcome]]:
-    """Every entered flow walked, its parts shared among worker processes."""
-    jobs = [
-        Job(flow, start, tuple(exploration.payloads), part)
-        for flow, start in sorted(exploration.starts.items())
-        for part in range(PARTS)
-    ]
-    context = multiprocessing.get_context("spawn")  # the test process has threads running
-    found: dict[str, list[Outcome]] = {}
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
-        for outcome in pool.map(walk_flow, jobs):
-            found.setdefault(outcome.flow, []).append(outcome)
-    return found
 
 
 @pytest.mark.slow

@@ -1,7 +1,10 @@
 """Hypothesis walks through one flow, runnable in a worker process (see test_flow_property).
 
 Each example puts the database back where the exploration first entered the flow and walks
-on from there as that person, EXAMPLES × STEPS inputs in all. After every input: no error
+on from there as that person, EXAMPLES × STEPS inputs in all. An input that leaves the flow
+(a stale button, `batal`, another command) is followed by one that comes back: the command
+that starts the flow, or the database put back where the flow started; the walks stay in the
+flow under test (the other flows have walks of their own). After every input: no error
 logged, no "core.crashed" answer, every message (to anyone) a non-empty catalog text, the
 speaker's conversation valid; after every example, every conversation valid.
 """
@@ -17,7 +20,6 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from tests.evidence.conftest import sqlite_app
 from tests.evidence.driver import (
     WEIGHTED_KINDS,
     Driver,
@@ -25,6 +27,7 @@ from tests.evidence.driver import (
     Move,
     copy_database,
     restore,
+    sqlite_app,
 )
 from tests.evidence.explore import Start
 from tests.support import Clock
@@ -70,7 +73,6 @@ def walk_flow(job: Job) -> Outcome:
         copy_database(start.snapshot, folder / "walk.sqlite3")
         app = sqlite_app(folder / "walk.sqlite3", folder, clock)
         driver = Driver(app, clock)
-        # A flow started by a command: walks that left it are sometimes sent back in.
         command = start.how.split()[0] if start.how.startswith("/") else None
         inputs = 0
 
@@ -92,9 +94,15 @@ def walk_flow(job: Job) -> Outcome:
             driver.reset()
             with ErrorTrap() as trap:
                 for move in steps:
-                    if command and driver.flow_of(start.who)[0] != job.flow and move.n % 3 == 0:
+                    if driver.flow_of(start.who)[0] == job.flow:
+                        driver.play(start.who, move, stale=job.payloads)
+                    elif command:  # it left the flow under test: back in, by its command
                         driver.send(start.who, command)
-                    else:
+                    else:  # or, for a flow a button started, back to where it started
+                        driver.check_conversations("the walk")
+                        restore(app, start.snapshot)
+                        clock.now = start.at
+                        driver.reset(problems=False)
                         driver.play(start.who, move, stale=job.payloads)
                     inputs += 1
                 driver.check_conversations("the walk")
