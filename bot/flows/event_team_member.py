@@ -1,5 +1,5 @@
 """SOP-321, an Event Team member's side: declining an assignment, marking days unavailable
-(`/tidaktersedia`), sending the event's documentation photos (`/dokumentasi`, step 4).
+(`/tidaktersedia`, taken back with `/tersedia`), sending the event's documentation photos (`/dokumentasi`, step 4).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bot.flows.base import (
     retry,
 )
 from bot.flows.event_team import SKIP
+from bot.flows.withdraw import withdraw_flow
 from bot.messages import Media, Reply, Text
 
 MAX_DAYS = 31  # one /tidaktersedia covers at most a month
@@ -226,5 +227,24 @@ DOCUMENTATION_FLOW = Flow(
     data_model=DocumentationData,
     states={DocumentationState.COLLECT: State(_collect_prompt, _collect)},
     start=DocumentationState.COLLECT,
+    roles=frozenset({"et_member", "et_lead"}),
+)
+
+
+# -- /tersedia: taking unavailable dates back ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClearUnavailable:
+    """Domain command: the member can serve again on these dates."""
+
+    days: tuple[date, ...]
+
+
+AVAILABLE_FLOW = withdraw_flow(
+    "et_tersedia",
+    question="event_team.available_pick",
+    confirm="event_team.available_confirm",
+    command=lambda values: ClearUnavailable(tuple(date.fromisoformat(v) for v in values)),
     roles=frozenset({"et_member", "et_lead"}),
 )

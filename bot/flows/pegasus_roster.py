@@ -29,6 +29,7 @@ from bot.flows.base import (
     goto,
     retry,
 )
+from bot.flows.withdraw import withdraw_flow
 from bot.messages import Reply, Text
 
 MAX_WEEKS = 53
@@ -699,3 +700,22 @@ SWAP_FLOW = Flow(
     },
     start=SwapState.MODE,
 )
+
+
+# -- /batalcuti: taking an absence back ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CancelAbsences:
+    """Domain command: these recorded absences no longer hold (the person is in after all)."""
+
+    absence_ids: tuple[int, ...]
+
+
+CANCEL_ABSENCE_FLOW = withdraw_flow(
+    "pegasus_batalcuti",
+    question="pegasus.absence_cancel_pick",
+    confirm="pegasus.absence_cancel_confirm",
+    command=lambda values: CancelAbsences(tuple(int(v) for v in values)),
+)
+"""Someone's own absences (the PJ's list holds everyone's), as the command lists them."""

@@ -26,6 +26,7 @@ from bot.flows.event_team import role_label
 from bot.messages import Choices, Document, Option, Reply, Text
 from bot.payload import Payload, encode
 from bot.registry import Command, Outcome, Registry
+from bot.services import event_team_availability
 from bot.services.context import ServiceCtx, UserError
 from bot.services.event_team_ics import CalendarEntry, write_ics
 from bot.services.event_team_rotation import MemberHistory, Slot, propose, ranked, slots_for
@@ -1168,6 +1169,7 @@ def register(reg: Registry) -> None:
     reg.handles(lead_flows.SubmitInternalEvaluation, _submit_internal)
     reg.handles(member_flows.DeclineAssignment, _decline)
     reg.handles(member_flows.MarkUnavailable, _mark_unavailable)
+    event_team_availability.register(reg)
     reg.handles(member_flows.SaveDocumentation, _save_documentation)
     reg.reminder(KIND_CHASE, _chase)
     reg.reminder(KIND_MEMBER, _member_reminder)

@@ -139,6 +139,7 @@ def register(reg: Registry) -> None:
         roster_flows.ABSENCE_FLOW,
         roster_flows.ABSENCE_PJ_FLOW,
         roster_flows.SWAP_FLOW,
+        roster_flows.CANCEL_ABSENCE_FLOW,
     ):
         flow.lookup = roster.RosterLookup
         reg.flow(flow)
@@ -150,6 +151,11 @@ def register(reg: Registry) -> None:
     reg.command(Command("pegasus", "pegasus.cmd_pegasus", handler=my_duty, order=30))
     reg.command(Command("jadwal", "pegasus.cmd_jadwal", handler=show_roster, order=31))
     reg.command(Command("cuti", "pegasus.cmd_cuti", handler=absence_command, order=32))
+    reg.command(
+        Command(
+            "batalcuti", "pegasus.cmd_batalcuti", handler=roster.absence_cancel_command, order=32
+        )
+    )
     reg.command(
         Command("tukar", "pegasus.cmd_tukar", handler=roster.swap_command, order=33, in_menu=False)
     )
@@ -182,6 +188,7 @@ def register(reg: Registry) -> None:
     reg.handles(roster_flows.PreviewRoster, roster.preview_roster)
     reg.handles(roster_flows.PublishRoster, roster.publish_roster)
     reg.handles(roster_flows.RecordAbsence, roster.record_absence)
+    reg.handles(roster_flows.CancelAbsences, roster.cancel_absences)
     reg.handles(roster_flows.RequestSwap, roster.request_swap)
     reg.handles(poster_flows.RenderPreview, poster.render_preview)
     reg.handles(poster_flows.SubmitPoster, poster.submit_poster)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.calendar import WorkCalendar, format_date
 from bot.flows import pegasus_roster as flows
+from bot.flows.withdraw import MAX_SHOWN, WithdrawData
 from bot.messages import Choices, Document, Image, Reply, Text
 from bot.payload import Payload, encode
 from bot.registry import Outcome
@@ -413,6 +414,57 @@ def record_absence(ctx: ServiceCtx, cmd: flows.RecordAbsence) -> list[Reply]:
     for duty in clashes:
         _tell_clash(ctx, absence, duty, employee, replies)
     return replies
+
+
+def absence_cancel_command(ctx: ServiceCtx, _args: str) -> Outcome:
+    """/batalcuti: the nearest upcoming absences one may take back (the PJ: anyone's)."""
+    assert ctx.actor is not None
+    query = select(Absence, Employee).join(Employee, Employee.id == Absence.employee_id)
+    if not ctx.actor.has("pj_pegasus"):
+        query = query.where(Absence.employee_id == ctx.actor.id)
+    rows = ctx.session.execute(
+        query.where(Absence.end_date >= today(ctx))
+        .order_by(Absence.start_date, Absence.id)
+        .limit(MAX_SHOWN)
+    ).all()
+    if not rows:
+        return Outcome([Text(ctx.t("pegasus.absence_cancel_none"))])
+    lang = ctx.actor.language
+    items = [
+        (
+            str(absence.id),
+            ctx.t(
+                "pegasus.absence_cancel_entry",
+                name=employee.name,
+                start=format_date(absence.start_date, lang),
+                end=format_date(absence.end_date, lang),
+            ),
+        )
+        for absence, employee in rows
+    ]
+    return Outcome(start_flow=flows.CANCEL_ABSENCE_FLOW.name, flow_data=WithdrawData(items=items))
+
+
+def cancel_absences(ctx: ServiceCtx, cmd: flows.CancelAbsences) -> list[Reply]:
+    """Remove the chosen absences that still exist and are the presser's to remove."""
+    assert ctx.actor is not None
+    query = delete(Absence).where(Absence.id.in_(cmd.absence_ids), Absence.end_date >= today(ctx))
+    if not ctx.actor.has("pj_pegasus"):
+        query = query.where(Absence.employee_id == ctx.actor.id)
+    removed = ctx.session.execute(
+        query.returning(Absence.id, Absence.employee_id, Absence.start_date, Absence.end_date)
+    ).all()
+    if not removed:
+        raise UserError(ctx.t("pegasus.absence_cancel_gone"))
+    for row in removed:
+        ctx.audit(
+            "pegasus_absence_cancelled",
+            str(row.employee_id),
+            absence=row.id,
+            start=str(row.start_date),
+            end=str(row.end_date),
+        )
+    return [Text(ctx.t("pegasus.absence_cancelled", count=len(removed)))]
 
 
 def _tell_clash(

@@ -115,3 +115,34 @@ def test_when_the_only_member_declines_and_nobody_replaces_them(bot: Harness) ->
     assert "evaluasi internal tim" in after[LEAD]
     assert "Tidak ada anggota yang bertugas" in texts(bot.press(LEAD, "Evaluasi tim"))
     only(_tick_at(bot, date(2025, 4, 15), time(11, 0)), {SM: "mohon isi form evaluasi"})
+
+
+def test_a_member_takes_back_dates_marked_unavailable(bot: Harness) -> None:
+    member = _assigned(bot)[0]
+    assert "tidak menandai tanggal" in texts(bot.say(member, "/tersedia"))
+    bot.say(member, "/tidaktersedia")
+    bot.say(member, "14/4/2025 sampai 16/4/2025")
+    assert "/tersedia" in texts(bot.press(member, "Lewati") + bot.press(member, "Kirim"))
+
+    (asked,) = bot.say(member, "/tersedia")
+    assert asked.labels == [
+        "Senin, 14 April 2025",
+        "Selasa, 15 April 2025",
+        "Rabu, 16 April 2025",
+        "Semua (3)",
+    ]
+    confirm = texts(bot.press(member, "Selasa, 15 April 2025"))
+    assert "Selasa, 15 April 2025" in confirm
+    assert "Senin" not in confirm
+    assert "1 tanggal dibatalkan" in texts(bot.press(member, "Kirim"))
+
+    (left,) = bot.say(member, "/tersedia")
+    assert left.labels == ["Senin, 14 April 2025", "Rabu, 16 April 2025", "Semua (2)"]
+    bot.press(member, "Semua (2)")
+    assert "2 tanggal dibatalkan" in texts(bot.press(member, "Kirim"))
+    assert "tidak menandai tanggal" in texts(bot.say(member, "/tersedia"))
+
+
+def test_only_team_members_have_tersedia(bot: Harness) -> None:
+    assert "/tersedia" not in texts(bot.say(SM, "menu"))
+    assert "Kirim" not in texts(bot.say(SM, "/tersedia"))

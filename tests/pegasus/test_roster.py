@@ -131,3 +131,26 @@ def test_anyone_sees_the_roster_and_their_own_turn(bot: Harness) -> None:
     assert "menunggu kata motivasi" in mine
     assert "belum mendapat giliran" in texts(bot.say("Sri Wahyuni", "/pegasus"))
     assert date(2025, 4, 17) == roster[1].posting_date
+
+
+def test_an_absence_recorded_by_mistake_is_taken_back(bot: Harness) -> None:
+    assert "Tidak ada catatan" in texts(bot.say("Irfan Maulana", "/batalcuti"))
+    assert "/batalcuti" in _cuti(bot, "Irfan Maulana", "14/4/2025", "25/4/2025")
+    _cuti(bot, PJ, "1/7/2025", "31/7/2025", other="Ratna Dewi")
+
+    # Irfan sees only his own; the PJ sees everyone's.
+    (own,) = bot.say("Irfan Maulana", "/batalcuti")
+    assert own.labels == ["Irfan Maulana: Senin, 14 April 2025 s.d. Jumat, 25 April 2025"]
+    (everyone,) = bot.say(PJ, "/batalcuti")
+    assert len(everyone.labels) == 3
+    assert "Semua (2)" in everyone.labels
+    bot.press(PJ, "Irfan Maulana")  # the PJ picks Irfan's, but Irfan is quicker
+
+    bot.press("Irfan Maulana", "Irfan Maulana")
+    assert "1 catatan tidak di tempat dibatalkan" in texts(bot.press("Irfan Maulana", "Kirim"))
+    assert "sudah tidak ada" in texts(bot.press(PJ, "Kirim"))
+
+    with bot.app.sessions() as session:
+        left = session.scalars(select(Absence)).all()
+    assert [name_of(bot.app, a.employee_id) for a in left] == ["Ratna Dewi"]
+    assert "Tidak ada catatan" in texts(bot.say("Irfan Maulana", "/batalcuti"))
