@@ -21,7 +21,13 @@ from bot.messages import Document, Reply, Text
 from bot.registry import Command, Registry
 from bot.reports.choice import HALF, QUARTER, QUARTERLY, PeriodRef, ReportProgram, parse_period
 from bot.reports.docx_writer import docx_steps
-from bot.reports.facts import EventTeamFacts, HalfYearFacts, PegasusFacts, SerawaiFacts
+from bot.reports.facts import (
+    EventTeamFacts,
+    HalfYearFacts,
+    PegasusFacts,
+    Program,
+    SerawaiFacts,
+)
 from bot.reports.model import Report
 from bot.reports.programs import (
     event_team_report,
@@ -201,6 +207,14 @@ def _program_names(ctx: ServiceCtx, person: Employee, programs: list[ReportProgr
     return f"{', '.join(names[:-1])} {ctx.t_for(person, 'reports.and')} {names[-1]}"
 
 
+def _record_quarterly_report_step(ctx: ServiceCtx, ref: PeriodRef) -> None:
+    """SOP-330 step 6 (quarterly report, 5 working days from the quarter's end): the bot writes
+    it, so the step runs from the day after the quarter to now, when it is sent."""
+    began = wib_to_utc(ref.period.end + timedelta(days=1), time(0, 0))
+    ctx.step_started(Program.PEGASUS, 6, ref.code, "5wd", at=began)
+    ctx.step_done(Program.PEGASUS, 6, ref.code)
+
+
 def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     """Write the period's reports and send them to CAN and the CC; schedule the next period."""
     ref = PeriodRef.from_code(str(row.args["period"]))
@@ -233,6 +247,8 @@ def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
                 documents(ctx, person, report, docx, xlsx),
                 key=f"{key}:{program.value}:{person.id}",
             )
+    if not ref.is_half:
+        _record_quarterly_report_step(ctx, ref)
     ctx.audit(
         "report_period", ref.code, sent=[p.value for p, *_ in made], idle=[p.value for p in idle]
     )

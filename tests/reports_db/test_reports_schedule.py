@@ -11,7 +11,7 @@ from bot.app import App
 from bot.calendar import to_wib
 from bot.messages import Document
 from scheduler import run_due
-from storage.models import AuditEntry, Reminder
+from storage.models import AuditEntry, Reminder, StepRecord
 from tests.reports_db.story import ADMIN, CAN, CC, EMPLOYEE, LEAD, half_year, pegasus_quarter
 from tests.support import Clock, Delivered, Harness
 
@@ -47,6 +47,12 @@ def test_a_fresh_install_schedules_the_first_reports_and_an_idle_quarter_says_so
     assert bot.inbox(EMPLOYEE) == []
     assert reminders(bot.app)["report:2025Q2"] == ("2025-07-01 08.00", None)
     assert reminders(bot.app)["report:2025Q1"][1] == "sent"
+    # SOP-330 step 6, the quarterly report, ran from the quarter's end until it was sent.
+    with bot.app.sessions() as session:
+        step = session.scalars(select(StepRecord).where(StepRecord.program == "sop330")).one()
+    assert (step.step, step.ref, step.standard) == (6, "2025Q1", "5wd")
+    assert f"{to_wib(step.started_at):%Y-%m-%d %H.%M}" == "2025-04-01 00.00"
+    assert f"{to_wib(step.ended_at or step.started_at):%Y-%m-%d %H.%M}" == "2025-04-08 08.30"
 
 
 def test_quarter_and_half_year_reports_reach_can_and_cc_once_though_two_ticks_race(
