@@ -13,6 +13,7 @@ from bot.flows.base import (
     Ctx,
     Flow,
     FlowData,
+    PersonView,
     State,
     Step,
     UserInput,
@@ -20,19 +21,13 @@ from bot.flows.base import (
     confirm_answer,
     confirm_question,
     goto,
+    person_matches,
+    picked_person,
     retry,
 )
 from bot.messages import Reply, Text
 
 ROLES = ("admin", "can", "ca", "cc", "et_lead", "et_member", "pj_pegasus", "humas")
-
-
-class PersonView(Protocol):
-    """A colleague as the directory shows them."""
-
-    id: int
-    name: str
-    office_name: str
 
 
 class OfficeView(Protocol):
@@ -116,7 +111,7 @@ def _person(ctx: Ctx, d: RoleData, given: UserInput) -> Step:
     found = lookup.search(query)
     if not found:
         return retry(ctx.t("admin.person_none", query=query[:50]))
-    matches = [(p.id, f"{p.name} ({p.office_name})") for p in found]
+    matches = person_matches(found)
     return goto(RoleState.PICK, d.model_copy(update={"query": query, "matches": matches}))
 
 
@@ -125,11 +120,10 @@ def _pick_prompt(ctx: Ctx, d: RoleData) -> list[Reply]:
 
 
 def _pick(ctx: Ctx, d: RoleData, given: UserInput) -> Step:
-    chosen = [m for m in d.matches if str(m[0]) == given.choice]
-    if not chosen:
+    chosen = picked_person(d.matches, given)
+    if chosen is None:
         return retry(ctx.t("core.choose_from_buttons"))
-    employee_id, label = chosen[0]
-    name = label.rsplit(" (", 1)[0]
+    employee_id, name = chosen
     return goto(
         RoleState.ROLE, d.model_copy(update={"employee_id": employee_id, "employee_name": name})
     )

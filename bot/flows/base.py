@@ -9,10 +9,10 @@ declares, and import neither Telegram, Twilio nor SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -164,3 +164,27 @@ def confirm_answer(ctx: Ctx, given: UserInput, command: object | None) -> Step:
     if given.choice != "yes" or command is None:
         return retry(ctx.t("core.choose_from_buttons"))
     return finish(commands=(command,))
+
+
+class PersonView(Protocol):
+    """A colleague as a directory search shows them."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def office_name(self) -> str: ...
+
+
+def person_matches(found: Iterable[PersonView]) -> list[tuple[int, str]]:
+    """People a typed name found, as (id, "Name (Office)") choices: namesakes stay apart."""
+    return [(p.id, f"{p.name} ({p.office_name})") for p in found]
+
+
+def picked_person(matches: list[tuple[int, str]], given: UserInput) -> tuple[int, str] | None:
+    """The (id, name) of the pressed one of `matches`, or None."""
+    for employee_id, label in matches:
+        if str(employee_id) == given.choice:
+            return employee_id, label.rsplit(" (", 1)[0]
+    return None

@@ -21,12 +21,15 @@ from bot.flows.base import (
     Ctx,
     Flow,
     FlowData,
+    PersonView,
     State,
     Step,
     UserInput,
     ask,
     finish,
     goto,
+    person_matches,
+    picked_person,
     retry,
 )
 from bot.flows.withdraw import withdraw_flow
@@ -35,14 +38,6 @@ from bot.messages import Reply, Text
 MAX_WEEKS = 53
 MAX_PER_WEEK = 5
 PREVIEW_LINES = 13  # a quarter; the image shows the rest
-
-
-class PersonView(Protocol):
-    """A colleague as the directory shows them."""
-
-    id: int
-    name: str
-    office_name: str
 
 
 class PreviewWeek(Protocol):
@@ -103,10 +98,6 @@ def _number(given: UserInput, low: int, high: int) -> int | None:
     if words and words[0].isdigit() and low <= int(words[0]) <= high:
         return int(words[0])
     return None
-
-
-def _person_label(person: PersonView) -> str:
-    return f"{person.name} ({person.office_name})"
 
 
 # -- the pool: /petugas -------------------------------------------------------------------
@@ -209,15 +200,7 @@ def _matches(ctx: Ctx, given: UserInput, pool_only: bool) -> list[tuple[int, str
     )
     if not found:
         return retry(ctx.t("pegasus.person_none", query=query[:50]))
-    return [(p.id, _person_label(p)) for p in found]
-
-
-def _chosen(matches: list[tuple[int, str]], given: UserInput) -> tuple[int, str] | None:
-    """The (id, name) of the pressed choice among `matches`."""
-    for employee_id, label in matches:
-        if str(employee_id) == given.choice:
-            return employee_id, label.rsplit(" (", 1)[0]
-    return None
+    return person_matches(found)
 
 
 def _person(ctx: Ctx, d: PoolData, given: UserInput) -> Step:
@@ -232,7 +215,7 @@ def _pick_prompt(ctx: Ctx, d: PoolData) -> list[Reply]:
 
 
 def _pick(ctx: Ctx, d: PoolData, given: UserInput) -> Step:
-    chosen = _chosen(d.matches, given)
+    chosen = picked_person(d.matches, given)
     if chosen is None:
         return retry(ctx.t("core.choose_from_buttons"))
     command = RemoveFromPool(chosen[0]) if d.mode == "remove" else AddToPool(chosen[0])
@@ -504,7 +487,7 @@ def _absence_pick_prompt(ctx: Ctx, d: AbsenceData) -> list[Reply]:
 
 
 def _absence_pick(ctx: Ctx, d: AbsenceData, given: UserInput) -> Step:
-    chosen = _chosen(d.matches, given)
+    chosen = picked_person(d.matches, given)
     if chosen is None:
         return retry(ctx.t("core.choose_from_buttons"))
     update = {"employee_id": chosen[0], "employee_name": chosen[1]}
@@ -641,7 +624,7 @@ def _mode_prompt(ctx: Ctx, d: SwapData) -> list[Reply]:
 
 def _candidates(ctx: Ctx, d: SwapData, fragment: str) -> list[tuple[int, str]]:
     lookup: RosterLookup = ctx.lookup
-    return [(p.id, _person_label(p)) for p in lookup.swap_candidates(d.duty_id, fragment)]
+    return person_matches(lookup.swap_candidates(d.duty_id, fragment))
 
 
 def _mode(ctx: Ctx, d: SwapData, given: UserInput) -> Step:
@@ -666,7 +649,7 @@ def _swap_pick(ctx: Ctx, d: SwapData, given: UserInput) -> Step:
         if not matches:
             return retry(ctx.t("pegasus.swap_none_match", query=query[:50]))
         return goto(SwapState.PICK, d.model_copy(update={"matches": matches}))
-    chosen = _chosen(d.matches, given)
+    chosen = picked_person(d.matches, given)
     if chosen is None:
         return retry(ctx.t("core.choose_from_buttons"))
     update = {"to_id": chosen[0], "to_name": chosen[1]}

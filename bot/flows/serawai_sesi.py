@@ -22,6 +22,8 @@ from bot.flows.base import (
     confirm_question,
     finish,
     goto,
+    person_matches,
+    picked_person,
     rating_choices,
     retry,
 )
@@ -132,17 +134,15 @@ def _person_states(
         found = lookup.search(fragment)
         if not found:
             return retry(ctx.t("serawai.person_none", query=fragment))
-        matches = [(p.id, f"{p.name} ({p.office_name})") for p in found]
-        return goto(pick, d.model_copy(update={"matches": matches}))
+        return goto(pick, d.model_copy(update={"matches": person_matches(found)}))
 
     def pick_prompt(ctx: Ctx, d: CommitteeData) -> list[Reply]:
         return [ask(ctx.t("serawai.person_pick"), pick, list(d.matches))]
 
     def pick_handle(ctx: Ctx, d: CommitteeData, given: UserInput) -> Step:
-        chosen = [m for m in d.matches if str(m[0]) == given.choice]
-        if not chosen:
+        person = picked_person(d.matches, given)
+        if person is None:
             return retry(ctx.t("core.choose_from_buttons"))
-        person = (chosen[0][0], chosen[0][1].rsplit(" (", 1)[0])
         members = dict(d.members)
         earlier = [m for m in members.get(role, []) if m[0] != person[0]]
         members[role] = [*earlier, person] if role == "speaker" else [person]
