@@ -103,7 +103,7 @@ def run(backend: str, folder: Path, fakes: dict[str, Any]) -> list[Row]:
     async def both() -> tuple[float, float]:
         await measure(settings, echo, updates(1, 1))  # warm-up
         floor = await measure(settings, echo, updates(ROUNDS, 10_000))
-        real_sink = Runtime(app).sink
+        real_sink = Runtime(app).telegram_sink
         await measure(settings, real_sink, updates(1, 20_000))
         real = await measure(settings, real_sink, updates(ROUNDS, 30_000))
         return real, floor
