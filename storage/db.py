@@ -42,8 +42,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    # Telegram dispatches up to 16 updates at once (bot/handlers/telegram.py), beside the
+    # sender, WhatsApp and the scheduler: keep that many connections open rather than opening
+    # and closing overflow ones on every step. The total (30) is what it was.
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

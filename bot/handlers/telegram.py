@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import inspect
 import logging
 import mimetypes
 import os
@@ -59,6 +60,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -101,6 +103,9 @@ MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
 OVERALL_PER_SECOND = 25  # messages/s across all chats (Telegram's limit is about 30)
 SHORT_LABEL = 14  # labels up to this long go two to a row
 WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONCURRENT_UPDATES = 16
+"""Updates of different chats handled at once (bot/server.py gives dispatch as many threads)."""
+BACKLOG = 10_000  # updates taken from the queue and waiting for their chat or a free slot
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,8}")
@@ -308,6 +313,77 @@ def _pressed_label(query: CallbackQuery) -> str | None:
     return None
 
 
+# -- concurrency -----------------------------------------------------------------------------
+
+
+def chat_key(update: object) -> int | None:
+    """The chat whose updates must stay in order: a button press counts in its message's chat."""
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:  # a press on an inline-mode message has no chat
+        return update.effective_user.id  # in a private chat, the chat id is the user id
+    return None
+
+
+class _Chat:
+    """One chat's turn: its lock, and how many of its updates hold or wait for it."""
+
+    __slots__ = ("lock", "updates")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.updates = 0
+
+
+class ChatOrderedProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; each chat's run one by one, in order.
+
+    PTB's own bound (`backlog`) counts updates taken from the queue, including those waiting
+    for an earlier update of their chat, so a burst from one chat never fills the slots other
+    chats need; `workers` bounds the updates actually being handled.
+    """
+
+    def __init__(self, workers: int = CONCURRENT_UPDATES, backlog: int = BACKLOG) -> None:
+        super().__init__(max(backlog, workers, 2))  # > 1: PTB hands updates over concurrently
+        self.workers = workers
+        self._slots = asyncio.Semaphore(workers)
+        self._chats: dict[int | None, _Chat] = {}
+
+    @property
+    def waiting_chats(self) -> int:
+        """Chats with an update being handled or waiting (idle chats are forgotten)."""
+        return len(self._chats)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's earlier updates, then for a free slot, then handle the update."""
+        # No await before the lock is asked for: PTB starts these calls in the order the
+        # updates arrived, and asyncio.Lock serves its waiters first come, first served.
+        key = chat_key(update)
+        chat = self._chats.get(key)
+        if chat is None:
+            chat = self._chats[key] = _Chat()
+        chat.updates += 1
+        started = False
+        try:
+            async with chat.lock, self._slots:
+                started = True
+                await coroutine
+        finally:
+            chat.updates -= 1
+            if chat.updates == 0:
+                del self._chats[key]
+            if not started and inspect.iscoroutine(coroutine):
+                coroutine.close()  # cancelled while waiting: never started, never awaited
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free: `Application.stop` has already waited for every update."""
+
+
 async def _log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling a telegram update", exc_info=context.error)
 
@@ -318,8 +394,13 @@ def build_application(
     *,
     request_timeout: float = 10.0,
     rate_limit: bool = True,
+    workers: int = CONCURRENT_UPDATES,
 ) -> TelegramApp:
-    """A PTB Application pointed at the configured Bot API, translating updates into `sink`."""
+    """A PTB Application pointed at the configured Bot API, translating updates into `sink`.
+
+    Updates of different chats reach `sink` concurrently (up to `workers` at once); those of
+    one chat one at a time, in the order Telegram sent them.
+    """
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
@@ -333,6 +414,7 @@ def build_application(
         .media_write_timeout(max(request_timeout, 20.0))
         .pool_timeout(request_timeout)
         .job_queue(None)
+        .concurrent_updates(ChatOrderedProcessor(workers))
     )
     if rate_limit:
         # Telegram allows about 30 messages/s overall; stay at 25 so jitter never trips it.
