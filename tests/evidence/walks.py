@@ -3,7 +3,8 @@
 Each example puts the database back where the exploration first entered the flow and walks
 on from there as that person, EXAMPLES × STEPS inputs in all. An input that leaves the flow
 (a stale button, `batal`, another command) is followed by one that comes back: the command
-that starts the flow, or the database put back where the flow started; the walks stay in the
+that starts the flow, or (when a button started it, or the command no longer leads back in)
+the database put back where the flow started; the walks stay in the
 flow under test (the other flows have walks of their own). After every input: no error
 logged, no "core.crashed" answer, every message (to anyone) a non-empty catalog text, the
 speaker's conversation valid; after every example, every conversation valid.
@@ -93,12 +94,17 @@ def walk_flow(job: Job) -> Outcome:
             clock.now = start.at
             driver.reset()
             with ErrorTrap() as trap:
+                knocked = False  # the command was just sent, and did not lead back in
                 for move in steps:
                     if driver.flow_of(start.who)[0] == job.flow:
                         driver.play(start.who, move, stale=job.payloads)
-                    elif command:  # it left the flow under test: back in, by its command
-                        driver.send(start.who, command)
-                    else:  # or, for a flow a button started, back to where it started
+                        knocked = False
+                    elif command and not knocked:  # it left the flow under test: back in,
+                        driver.send(start.who, command)  # by its command
+                        knocked = True
+                    else:  # or back to where it started (a button started it, or the command
+                        # no longer leads there: the record it was about moved on)
+                        knocked = False
                         driver.check_conversations("the walk")
                         restore(app, start.snapshot)
                         clock.now = start.at
