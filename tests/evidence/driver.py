@@ -13,8 +13,10 @@ import logging
 import random
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -468,11 +470,28 @@ def snapshot(app: App, dest: Path) -> None:
     copy_database(_db_path(app), dest)
 
 
-def restore(app: App, src: Path) -> None:
-    """Put a snapshot back in place of the SQLite database."""
-    app.engine.dispose()
-    copy_database(src, _db_path(app))
+def restore(app: App, src: Path | sqlite3.Connection) -> None:
+    """Put a snapshot (a file, or one held in memory by `held`) back in place of the SQLite
+    database, with SQLite's backup API through one of the app's own pooled connections: the
+    others see the new content at their next transaction, and nothing has to reconnect."""
+    raw = app.engine.raw_connection()
+    try:
+        if isinstance(src, sqlite3.Connection):
+            src.backup(raw.driver_connection)
+        else:
+            with closing(sqlite3.connect(src)) as source:
+                source.backup(raw.driver_connection)
+    finally:
+        raw.close()
     app.reload_calendar()
+
+
+def held(src: Path) -> sqlite3.Connection:
+    """A snapshot read once into memory, to be put back many times."""
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    with closing(sqlite3.connect(src)) as source:
+        source.backup(memory)
+    return memory
 
 
 def _db_path(app: App) -> Path:
