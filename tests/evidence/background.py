@@ -24,6 +24,7 @@ from storage.db import make_engine, migrate, transaction
 from storage.seed import seed_demo
 from tests.evidence.driver import sqlite_app
 from tests.evidence.explore import Exploration, explore
+from tests.evidence.scenarios import SCENARIOS
 from tests.evidence.walks import PARTS, Job, Outcome, walk_flow
 from tests.support import Clock
 
@@ -42,7 +43,7 @@ def explore_fresh(folder: Path) -> Exploration:
     app = sqlite_app(path, folder, clock)
     with transaction(app.sessions) as session:
         seed_demo(session, clock())
-    found = explore(app, clock, folder)
+    found = explore(app, clock, folder, SCENARIOS)
     app.engine.dispose()
     return found
 

@@ -23,9 +23,12 @@ WALKS_MODULE = "tests/evidence/test_flow_property.py"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """When the flows' walks are to run, start them now, beside the rest of the session."""
-    if any(item.nodeid.startswith(WALKS_MODULE) for item in items):
+    """When the flows' walks are to run, start them now, beside the rest of the session, and
+    read their results last (so the rest of the session does not wait behind them)."""
+    walks = [item for item in items if item.nodeid.startswith(WALKS_MODULE)]
+    if walks:
         config.stash[BACKGROUND] = Background(Path(tempfile.mkdtemp(prefix="canbot-walks-")))
+        items[:] = [item for item in items if item not in walks] + walks
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

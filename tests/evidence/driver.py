@@ -13,8 +13,10 @@ import logging
 import random
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,19 +125,28 @@ class CatalogTexts:
 
     def __init__(self, entries: dict[str, dict[str, str]]) -> None:
         self.templates: list[list[str]] = []
+        # Templates whose fixed words are all short ("({n}/{total}) {aspect}"): the whole text
+        # must be made of one of them.
+        self.shapes: list[re.Pattern[str]] = []
         for texts in entries.values():
             for template in texts.values():
-                pieces = [p.strip() for p in re.split(r"\{[^{}]*\}", template)]
+                raw = re.split(r"\{[^{}]*\}", template)
+                pieces = [p.strip() for p in raw]
                 fixed = [p for p in pieces if len(p) >= 3]
                 if fixed:
                     self.templates.append(fixed)
+                elif any(pieces):
+                    shape = "(?:.+?)".join(map(re.escape, raw))
+                    self.shapes.append(re.compile(shape, re.DOTALL))
         self._known: dict[str, bool] = {}
 
     def __contains__(self, text: object) -> bool:
         if not isinstance(text, str):
             return False
         if text not in self._known:
-            self._known[text] = any(self._in_order(text, t) for t in self.templates)
+            self._known[text] = any(self._in_order(text, t) for t in self.templates) or any(
+                shape.fullmatch(text) for shape in self.shapes
+            )
         return self._known[text]
 
     @staticmethod
@@ -399,11 +410,13 @@ class Driver:
     # -- time -----------------------------------------------------------------------------
 
     def advance(self, **delta: float) -> None:
-        """Move the clock and run the scheduler's tick, checking what it sent."""
-        from bot.reminders import tick
+        """Move the clock and run the scheduler's turn (recurring work kept scheduled, then the
+        tick), checking what it sent."""
+        from bot.reminders import ensure_recurring, tick
 
         self.clock.advance(**delta)
         self._last = None  # reminders may have changed anyone's buttons
+        ensure_recurring(self.app)
         tick(self.app)
         self.collect(f"tick at {self.clock()}")
         self.check_conversations("tick")
@@ -457,11 +470,28 @@ def snapshot(app: App, dest: Path) -> None:
     copy_database(_db_path(app), dest)
 
 
-def restore(app: App, src: Path) -> None:
-    """Put a snapshot back in place of the SQLite database."""
-    app.engine.dispose()
-    copy_database(src, _db_path(app))
+def restore(app: App, src: Path | sqlite3.Connection) -> None:
+    """Put a snapshot (a file, or one held in memory by `held`) back in place of the SQLite
+    database, with SQLite's backup API through one of the app's own pooled connections: the
+    others see the new content at their next transaction, and nothing has to reconnect."""
+    raw = app.engine.raw_connection()
+    try:
+        if isinstance(src, sqlite3.Connection):
+            src.backup(raw.driver_connection)
+        else:
+            with closing(sqlite3.connect(src)) as source:
+                source.backup(raw.driver_connection)
+    finally:
+        raw.close()
     app.reload_calendar()
+
+
+def held(src: Path) -> sqlite3.Connection:
+    """A snapshot read once into memory, to be put back many times."""
+    memory = sqlite3.connect(":memory:", check_same_thread=False)
+    with closing(sqlite3.connect(src)) as source:
+        source.backup(memory)
+    return memory
 
 
 def _db_path(app: App) -> Path:

@@ -2,8 +2,9 @@
 
 For each registered flow (found at collection time, so flows added later are covered), the
 hypothesis walks of tests/evidence/walks.py start where the exploration first entered the
-flow (through its command as the demo admin, or a button someone was sent) and go on as that
-person: mostly pressing offered buttons, sometimes typing plausible or random text, numbers,
+flow (through its command, or a button someone was sent: the scripted stories of
+tests/evidence/scenarios.py take records to where the flows behind proactive buttons begin)
+and go on as that person: mostly pressing offered buttons, sometimes typing plausible or random text, numbers,
 labels, forged payloads, stale buttons from anywhere in the bot, photos, documents, failed
 downloads, stickers, `kembali`, `batal`, other commands.
 
