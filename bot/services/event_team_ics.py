@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from icalendar import Calendar, Event
-
 PRODID = "-//CAN Bot BPS Provinsi Bengkulu//SOP-321//ID"
 
 
@@ -27,6 +25,8 @@ class CalendarEntry:
 
 def write_ics(folder: Path, name: str, entry: CalendarEntry) -> Path:
     """Write the entry as `<folder>/<name>.ics` and return its path."""
+    from icalendar import Calendar, Event  # loaded on the first calendar file
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

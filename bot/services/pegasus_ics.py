@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar, Event
-
 PRODID = "-//CAN BPS Provinsi Bengkulu//CAN Bot Pegasus//ID"
 
 
@@ -31,6 +29,8 @@ def write_ics(
     path: Path, events: Sequence[DutyEvent], stamp: datetime, *, cancel: bool = False
 ) -> Path:
     """Write the events to `path` (METHOD:CANCEL and a higher SEQUENCE when `cancel`)."""
+    from icalendar import Calendar, Event  # loaded on the first calendar file
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

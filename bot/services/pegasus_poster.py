@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -21,8 +22,6 @@ from bot.messages import Channel, Choices, Image, Option, Reply, Text
 from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.rendering.errors import EmptyText, InvalidImage, RenderError, TemplateError, TextTooLong
-from bot.rendering.poster import PosterTemplate, list_templates, load_template, make_variant
-from bot.rendering.poster import render_poster as draw_poster
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus_common import (
     PROGRAM,
@@ -51,6 +50,11 @@ from bot.services.pegasus_roster import SWAP_START_PREFIX
 from storage.models import Employee, Reminder
 from storage.pegasus import OPEN_STATUSES, Duty, DutyStatus, PegasusConfig, Proof
 
+# bot.rendering.poster brings Pillow and fontTools: each function that draws or reads a
+# template imports it, so the bot starts without them.
+if TYPE_CHECKING:
+    from bot.rendering.poster import PosterTemplate
+
 DEFAULT_TEMPLATE = "potret-foto"
 PLATFORMS = ("wa", "ig")
 CONTENT_PREFIX = "pgk"
@@ -70,12 +74,16 @@ def uploaded_root(ctx: ServiceCtx) -> Path:
 
 def load(ctx: ServiceCtx, name: str) -> PosterTemplate:
     """A template by name, from the data folder first, then the repository."""
+    from bot.rendering.poster import load_template
+
     root = uploaded_root(ctx)
     return load_template(name, root if (root / name).is_dir() else None)
 
 
 def templates(ctx: ServiceCtx) -> list[tuple[str, str]]:
     """(name, title) of every template that loads, repository ones first."""
+    from bot.rendering.poster import list_templates, load_template
+
     found: list[tuple[str, str]] = []
     for root in (None, uploaded_root(ctx)):
         for name in list_templates(root):
@@ -114,6 +122,8 @@ def _render(
     stem: str,
 ) -> Path:
     """Draw a poster, turning rendering refusals into messages the actor understands."""
+    from bot.rendering.poster import render_poster as draw_poster
+
     out = media_dir(ctx, "posters") / f"{stem}-{uuid.uuid4().hex[:8]}.png"
     try:
         draw_poster(
@@ -183,6 +193,8 @@ def set_template(ctx: ServiceCtx, cmd: flows.SetTemplate) -> list[Reply]:
 
 def make_template_variant(ctx: ServiceCtx, cmd: flows.MakeVariant) -> list[Reply]:
     """A new template from an existing layout and a background sent in chat."""
+    from bot.rendering.poster import make_variant
+
     require_role(ctx, "pj_pegasus")
     image = _inside_media(ctx, cmd.image_path)
     root = uploaded_root(ctx)
@@ -205,6 +217,8 @@ def make_template_variant(ctx: ServiceCtx, cmd: flows.MakeVariant) -> list[Reply
 
 def _variant_of_builtin(base: str, image: Path, name: str, root: Path) -> PosterTemplate:
     """make_variant writes beside its base; build next to a copy of the base, then move in."""
+    from bot.rendering.poster import load_template, make_variant
+
     with tempfile.TemporaryDirectory(dir=root, prefix=".base-") as staging:
         shutil.copytree(load_template(base).folder, Path(staging) / base)
         made = make_variant(base, image, name, root=Path(staging))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -24,7 +25,6 @@ from bot.flows.withdraw import MAX_SHOWN, WithdrawData
 from bot.messages import Choices, Document, Image, Reply, Text
 from bot.payload import Payload, encode
 from bot.registry import Outcome
-from bot.rendering.roster import RosterRow, render_roster
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus_common import (
@@ -71,6 +71,9 @@ from storage.pegasus import (
     Swap,
     SwapStatus,
 )
+
+if TYPE_CHECKING:
+    from bot.rendering.roster import RosterRow
 
 SWAP_PREFIX = "pgs"
 SWAP_START_PREFIX = "pgt"
@@ -540,6 +543,8 @@ def roster_row(
     week: int, day: date, names: Sequence[str], offices: Sequence[str], lang: str
 ) -> RosterRow:
     """One week of the roster image: every person on duty that week, with their office."""
+    from bot.rendering.roster import RosterRow  # Pillow loads with the first roster
+
     return RosterRow(
         week=week,
         date_text=cell_date(day, lang),
@@ -556,6 +561,8 @@ def _draw(
     stem: str,
     highlight: int | None = None,
 ) -> list[Path]:
+    from bot.rendering.roster import render_roster
+
     lang = ctx.actor.language if ctx.actor else "id"
     span = ctx.t(
         "pegasus.roster_period",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +21,6 @@ from bot.i18n import Catalog
 from bot.messages import Document, Reply, Text
 from bot.registry import Command, Registry
 from bot.reports.choice import HALF, QUARTER, QUARTERLY, PeriodRef, ReportProgram, parse_period
-from bot.reports.docx_writer import docx_steps
 from bot.reports.facts import (
     EventTeamFacts,
     HalfYearFacts,
@@ -35,8 +35,6 @@ from bot.reports.programs import (
     pegasus_report,
     serawai_report,
 )
-from bot.reports.render import Progress, write_report
-from bot.reports.xlsx_writer import xlsx_steps
 from bot.services.context import ServiceCtx, UserError
 from bot.services.reports_gather import (
     gather_event_team,
@@ -45,6 +43,9 @@ from bot.services.reports_gather import (
     gather_serawai,
 )
 from storage.models import Employee, Reminder
+
+if TYPE_CHECKING:
+    from bot.reports.render import Progress
 
 KIND = "report.period"
 SEND_AT = time(8, 0)  # WIB, on the first working day after the period
@@ -107,6 +108,11 @@ def make_report_files(
     progress: Progress | None = None,
 ) -> tuple[Report, Path, Path]:
     """Gather, build and write one report; (report, .docx, .xlsx)."""
+    # The writers bring python-docx, openpyxl and matplotlib: loaded on the first report.
+    from bot.reports.docx_writer import docx_steps
+    from bot.reports.render import write_report
+    from bot.reports.xlsx_writer import xlsx_steps
+
     tell: Progress = progress or (lambda _done, _total, _label: None)
     facts = gather(session, program, ref, catalog, today)
     report = build(facts, calendar, today)
@@ -217,6 +223,8 @@ def _record_quarterly_report_step(ctx: ServiceCtx, ref: PeriodRef) -> None:
 
 def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     """Write the period's reports and send them to CAN and the CC; schedule the next period."""
+    from bot.reports.render import write_report
+
     ref = PeriodRef.from_code(str(row.args["period"]))
     programs = [ReportProgram.SEMESTER] if ref.is_half else list(QUARTERLY)
     folder = _reports_dir(ctx, ref) / "otomatis"

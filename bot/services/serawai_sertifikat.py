@@ -23,11 +23,6 @@ from bot.calendar import BULAN, MONTHS_EN, to_wib
 from bot.i18n import Translator
 from bot.messages import Document, Image, Reply, Text
 from bot.registry import Outcome
-from bot.rendering.certificate import (
-    CertificateData,
-    format_certificate_number,
-    render_certificate,
-)
 from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai_common import media_folder, public_url, require_can
 from storage.models import Employee
@@ -63,6 +58,13 @@ def issue(
     )
     if existing is not None:
         return existing
+    # Pillow and qrcode load with the first certificate, not when the bot starts.
+    from bot.rendering.certificate import (
+        CertificateData,
+        format_certificate_number,
+        render_certificate,
+    )
+
     assert sesi.starts_at is not None
     day = to_wib(sesi.starts_at).date()
     serial = 1 + (

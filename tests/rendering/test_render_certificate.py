@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import zlib
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from bot.rendering.certificate import (
 )
 from bot.rendering.errors import TextTooLong
 from bot.rendering.fonts import get_font
+from bot.rendering.pdf import png_page_pdf
 from tests.rendering.strategies import holder_names
 
 LONGEST_NAME = "Dr. Ir. " + "Muhammad Rizky Pratama Putra Simanjuntak" + ", S.Si., M.Stat."
@@ -101,6 +104,41 @@ def test_render_png_and_pdf(tmp_path: Path) -> None:
     assert abs(height_pt - 595.28) < 1.5
     name = result.layouts["name"]
     assert 1 <= len(name.lines) <= 2
+
+
+def _png_rows(png: bytes) -> bytes:
+    """The PNG's filtered scanlines (its IDAT chunks joined and inflated)."""
+    at, data = 8, b""
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        if png[at + 4 : at + 8] == b"IDAT":
+            data += png[at + 8 : at + 8 + length]
+        at += 12 + length
+    return zlib.decompress(data)
+
+
+def test_pdf_page_holds_the_png_pixels_losslessly(tmp_path: Path) -> None:
+    result = render_certificate(template(), data(), tmp_path)
+    pdf = result.pdf_path.read_bytes()
+    image = re.search(rb"/Subtype /Image (.*?)>>\nstream\n", pdf, re.S)
+    assert image is not None
+    assert b"/Width 1754 /Height 1240" in image.group(1)
+    assert b"/ColorSpace /DeviceRGB" in image.group(1)
+    assert b"/Predictor 15" in image.group(1)  # PNG row filters, as in the PNG itself
+    length = int(re.search(rb"/Length (\d+)", image.group(1)).group(1))  # type: ignore[union-attr]
+    stream = pdf[image.end() : image.end() + length]
+    assert zlib.decompress(stream) == _png_rows(result.png_path.read_bytes())
+    title = "Sertifikat SRW/2025/007/0042".encode("utf-16-be").hex().upper().encode()
+    assert b"/Title <FEFF" + title + b">" in pdf
+
+
+def test_pdf_refuses_what_it_cannot_embed_as_is() -> None:
+    with pytest.raises(ValueError, match="not a PNG"):
+        png_page_pdf(b"GIF89a", 150)
+    buffer = BytesIO()
+    Image.new("L", (4, 4)).save(buffer, "PNG")
+    with pytest.raises(ValueError, match="only 8-bit RGB"):
+        png_page_pdf(buffer.getvalue(), 150)
 
 
 def test_qr_code_modules_match_the_url(tmp_path: Path) -> None:

@@ -17,7 +17,11 @@ import uvicorn
 from sqlalchemy import select
 
 from bot.app import App
-from bot.rendering.certificate import layout_certificate, parse_certificate_number
+from bot.rendering.certificate import (
+    CertificateData,
+    layout_certificate,
+    parse_certificate_number,
+)
 from bot.server import Runtime
 from bot.services import serawai_sertifikat as certificates
 from bot.services.context import ServiceCtx
@@ -67,7 +71,7 @@ def test_certificate_numbers_codes_and_long_names(
     assert Path(kept.pdf_path).read_bytes().startswith(b"%PDF")
     # "Dr. Ir. <a 40-character name>, S.Si., M.Stat." fits its box, untruncated; the rendering
     # layer checks 1,000 generated names (tests/rendering/test_render_certificate.py).
-    data = certificates.CertificateData(
+    data = CertificateData(
         holder_name=LONG_NAME,
         role="Peserta",
         session_title="Serawai: Literasi Data untuk Semua",
