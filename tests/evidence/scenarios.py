@@ -121,6 +121,13 @@ def event_team_asked(explorer: Explorer) -> None:
             break
     bot.press(member, "Tidak bisa hadir")
     bot.say(member, "batal")
+    # The member marks days away, then starts taking one back and stops.
+    bot.say(member, "/tidaktersedia")
+    bot.say(member, "21/4/2025 sampai 23/4/2025")
+    bot.say(member, "Cuti tahunan")
+    bot.press(member, "Kirim")
+    bot.say(member, "/tersedia")
+    bot.say(member, "batal")
     request_in_chat(bot, when="16/4/2025 13.00-15.00")
     bot.say(SM, "/permintaan")
     bot.press(SM, "Batalkan #2")
@@ -226,6 +233,13 @@ def pegasus(explorer: Explorer) -> None:
     bot.press(bayu, "Kirim")
     _pressing(bot, "Irfan Maulana", "Bersedia")
     _pressing(bot, PJ, "Setujui")
+    # Irfan records leave, then starts taking it back and stops.
+    bot.say("Irfan Maulana", "/cuti")
+    bot.say("Irfan Maulana", "2/6/2025")
+    bot.say("Irfan Maulana", "6/6/2025")
+    bot.press("Irfan Maulana", "Kirim")
+    bot.say("Irfan Maulana", "/batalcuti")
+    bot.say("Irfan Maulana", "batal")
     bot.at(_wib(date(2025, 4, 8), time(10, 0)))
     _pressing(bot, agus, "Kirim kata motivasi")
     bot.say(agus, "Bekerja dengan hati, melayani dengan data yang jujur.", media=(bot.photo(),))
