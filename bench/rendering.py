@@ -46,7 +46,7 @@ def _poster_floor(tpl: poster.PosterTemplate, out: Path) -> float:
     ImageDraw.Draw(canvas).multiline_text(
         layout.lines[0].origin, text, font=font, fill=tpl.quote.color
     )
-    canvas.convert("RGB").save(out, "PNG", optimize=True)
+    canvas.convert("RGB").save(out, "PNG", compress_level=poster.PNG_COMPRESS_LEVEL)
     return time.perf_counter() - started
 
 

@@ -30,6 +30,10 @@ from bot.rendering.layout import (
 )
 from bot.rendering.textfit import Box, TextLayout, sanitize_text
 
+# zlib's default level. optimize=True (level 9 and a search for the best filter) took 2.9 s for
+# a 1080x1350 photo background against 0.18 s here, for a file 18% larger (0.44 vs 0.52 MB):
+# far below WhatsApp's 5 MB, and the person waiting for a preview notices the seconds.
+PNG_COMPRESS_LEVEL = 6
 POSTERS_DIR = Path(__file__).resolve().parents[2] / "templates" / "pegasus"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 # Academic and religious honorifics that should not become someone's initials.
@@ -277,7 +281,7 @@ def render_poster(
     if layout.office is not None:
         tpl.office.draw(draw, layout.office)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    canvas.convert("RGB").save(out_path, "PNG", optimize=True)
+    canvas.convert("RGB").save(out_path, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     return RenderResult(out_path, canvas.size, layout, statics)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from bot.rendering.fonts import SANS, SANS_BOLD
+from bot.rendering.poster import PNG_COMPRESS_LEVEL
 from bot.rendering.textfit import Box, TextLayout, fit_text
 
 WIDTH = 1080
@@ -229,7 +230,7 @@ def render_roster(
             field="footer",
         ).draw(draw, MUTED)
         path = out_dir / f"{stem}-{page_no}.png"
-        img.save(path, "PNG", optimize=True)
+        img.save(path, "PNG", compress_level=PNG_COMPRESS_LEVEL)
         paths.append(path)
         sizes.append(img.size)
     return RosterResult(tuple(paths), tuple(len(p) for p in pages), tuple(sizes))
