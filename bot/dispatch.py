@@ -10,24 +10,27 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import outbox
 from bot.app import App
-from bot.flows.base import FLOW_PREFIX, Ctx, Flow, FlowData, Step, UserInput
+from bot.flows.base import FLOW_PREFIX, Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
 from bot.payload import Payload, decode, encode
 from bot.registry import Command, Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
 from storage.db import transaction
-from storage.models import Conversation, Employee, InboundLedger
+from storage.models import Conversation, Employee, InboundLedger, RoleGrant
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +96,13 @@ def _answer_only(
     app: App, inbound: Inbound, employee_id: int | None, replies: list[Reply]
 ) -> None:
     """In a fresh transaction: record the message as seen and send only `replies`."""
-    try:
-        with transaction(app.sessions) as session:
-            if inbound.message_id:
-                session.add(_ledger_row(inbound, employee_id, app))
-            ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
-                inbound.channel, inbound.sender, replies
-            )
-        app.on_queued()
-    except IntegrityError:
-        pass  # already seen: its answer went out the first time
+    with transaction(app.sessions) as session:
+        if not _first_sight(session, inbound, employee_id, app.clock()):
+            return  # already seen: its answer went out the first time
+        ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
+            inbound.channel, inbound.sender, replies
+        )
+    app.on_queued()
 
 
 def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
@@ -114,13 +114,31 @@ def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
     return DispatchResult(employee_id=employee_id, failed=True)
 
 
-def _ledger_row(inbound: Inbound, employee_id: int | None, app: App) -> InboundLedger:
-    return InboundLedger(
-        channel=inbound.channel.value,
-        message_id=str(inbound.message_id)[:128],
-        employee_id=employee_id,
-        received_at=app.clock(),
+def _first_sight(
+    session: Session, inbound: Inbound, employee_id: int | None, now: datetime
+) -> bool:
+    """Record the platform message id in the ledger; False when it was there already.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no second statement. A
+    concurrent transaction holding the same id makes it wait, then see the conflict.
+    """
+    if not inbound.message_id:
+        return True
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(InboundLedger)
+        .values(
+            channel=inbound.channel.value,
+            message_id=str(inbound.message_id)[:128],
+            employee_id=employee_id,
+            received_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+        .returning(InboundLedger.id)
     )
+    # Core on the session's connection: nothing is pending yet, so no flush is needed.
+    return session.connection().execute(statement).first() is not None
 
 
 def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
@@ -156,22 +174,19 @@ class _Turn:
 
     def run(self) -> DispatchResult:
         inbound = self.inbound
-        if inbound.message_id:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(_ledger_row(inbound, None, self.app))
-            except IntegrityError:
-                raise _Duplicate() from None
-        employee = directory.find_sender(self.session, inbound.channel, inbound.sender)
-        if employee is None:
+        if not _first_sight(self.session, inbound, None, self.now):
+            raise _Duplicate()
+        found = self._sender()
+        if found is None:
             self._unknown_sender()
             return DispatchResult()
+        employee, conv, self.actor = found
         self.employee = employee
         self._note_channel(employee)
-        self.actor = directory.actor_of(self.session, employee)
         self.t = self.app.catalog.translator(self.actor.language)
         self.svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=self.actor)
-        self.conv = self._conversation(employee)
+        self.conv = conv if conv is not None else self._new_conversation(employee)
+        outbox.keep_conversation(self.session, self.conv)
 
         problem = self._bad_input()
         if problem:
@@ -290,21 +305,41 @@ class _Turn:
 
     # -- conversation ---------------------------------------------------------------------
 
-    def _conversation(self, employee: Employee) -> Conversation:
-        conv = self.session.scalar(
-            select(Conversation).where(Conversation.employee_id == employee.id)
-        )
-        if conv is None:
-            conv = Conversation(
-                employee_id=employee.id,
-                data={},
-                history=[],
-                last_choices=[],
-                notice_choices=[],
-                updated_at=self.now,
+    def _sender(self) -> tuple[Employee, Conversation | None, Actor] | None:
+        """The sender, their conversation and their roles now: one SELECT, rows per grant.
+
+        Roles are read from the database on every message, so a revoked role is gone by the
+        next one; nothing about a person is kept between messages.
+        """
+        where = directory.sender_filter(self.inbound.channel, self.inbound.sender)
+        if where is None:
+            return None
+        rows = self.session.execute(
+            select(Employee, Conversation, RoleGrant.role, RoleGrant.office_id)
+            .outerjoin(Conversation, Conversation.employee_id == Employee.id)
+            .outerjoin(
+                RoleGrant,
+                (RoleGrant.employee_id == Employee.id) & RoleGrant.revoked_at.is_(None),
             )
-            self.session.add(conv)
-            self.session.flush()
+            .where(Employee.active, where)
+        ).all()
+        if not rows:
+            return None
+        employee, conv = rows[0][0], rows[0][1]
+        grants = [(row[2], row[3]) for row in rows if row[2] is not None]
+        return employee, conv, directory.actor_from(employee, grants)
+
+    def _new_conversation(self, employee: Employee) -> Conversation:
+        # Inserted at the commit with its final values: no INSERT now and UPDATE later.
+        conv = Conversation(
+            employee_id=employee.id,
+            data={},
+            history=[],
+            last_choices=[],
+            notice_choices=[],
+            updated_at=self.now,
+        )
+        self.session.add(conv)
         return conv
 
     def _active_flow(self) -> Flow[Any] | None:

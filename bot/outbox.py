@@ -33,6 +33,21 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
     return Channel.CONSOLE, employee.nip
 
 
+_CONVERSATIONS = "conversations"
+
+
+def keep_conversation(session: Session, conversation: Conversation) -> None:
+    """Note a loaded conversation on the session, so choices shown in it need no SELECT."""
+    session.info.setdefault(_CONVERSATIONS, {})[conversation.employee_id] = conversation
+
+
+def known_conversation(session: Session, employee_id: int) -> Conversation | None:
+    """The conversation of `employee_id` this session already holds, if any."""
+    found: Conversation | None = session.info.get(_CONVERSATIONS, {}).get(employee_id)
+    # A conversation created in a rolled-back savepoint has left the session: look it up.
+    return found if found is not None and found in session else None
+
+
 def remember_choices(
     session: Session, employee_id: int, reply: Choices, now: datetime, proactive: bool = False
 ) -> None:
@@ -41,14 +56,17 @@ def remember_choices(
     Buttons of a proactive message are kept apart while the person is in a flow, so the
     flow's own numbered options keep working; they answer once the flow is over.
     """
-    conversation = session.scalar(
-        select(Conversation).where(Conversation.employee_id == employee_id)
-    )
+    conversation = known_conversation(session, employee_id)
+    if conversation is None:
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.employee_id == employee_id)
+        )
     if conversation is None:
         conversation = Conversation(
             employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
         )
         session.add(conversation)
+    keep_conversation(session, conversation)
     options = [[o.label, o.payload] for o in reply.options]
     if proactive:
         conversation.notice_choices = options
@@ -92,14 +110,19 @@ def put(
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    session.execute(statement, rows)
     if employee_id is not None:
+        # Before the INSERT, so the conversation's new choices go out in the same flush as the
+        # rest of its changes: one UPDATE of it, not two.
         for reply in replies:
             if isinstance(reply, Choices):
                 remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    # What the ORM's bulk INSERT would do, without its per-call overhead: flush what is
+    # pending (the recipient may be new in this transaction), then one Core executemany.
+    session.flush()
+    session.connection().execute(statement, rows)
 
 
 def claim(

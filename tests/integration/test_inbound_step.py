@@ -1,0 +1,92 @@
+"""One inbound step read in one query: roles fresh every message, one answer per message id."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from bot.app import App
+from bot.messages import Channel, Inbound
+from bot.services import directory
+from storage.db import transaction
+from storage.models import Conversation, Employee, InboundLedger
+from tests.support import Harness, texts
+
+PLAIN = "Irfan Maulana"  # an employee with no role
+REFUSED = "hanya untuk pemegang peran tertentu"
+
+
+def _employee_id(app: App, name: str) -> int:
+    with app.sessions() as session:
+        found = session.scalar(select(Employee.id).where(Employee.name == name))
+    assert found is not None
+    return found
+
+
+def test_a_role_granted_or_revoked_elsewhere_counts_from_the_next_message(bot: Harness) -> None:
+    irfan = _employee_id(bot.app, PLAIN)
+    assert REFUSED in texts(bot.say(PLAIN, "/peran"))
+    # Another process (an admin in chat, the importer) changes the grant between messages.
+    with transaction(bot.app.sessions) as session:
+        directory.grant(session, irfan, "admin", None, None, bot.clock())
+    assert "Kelola peran: apa yang ingin Anda lakukan?" in texts(bot.say(PLAIN, "/peran"))
+    with transaction(bot.app.sessions) as session:
+        directory.revoke(session, irfan, "admin", bot.clock())
+    assert REFUSED in texts(bot.say(PLAIN, "/peran"))
+    assert "Peran: Pegawai" in texts(bot.say(PLAIN, "/profil"))
+
+
+def test_every_active_grant_is_read_and_revoked_ones_are_not(bot: Harness) -> None:
+    irfan = _employee_id(bot.app, PLAIN)
+    with transaction(bot.app.sessions) as session:
+        for role in ("can", "humas", "cc"):
+            directory.grant(session, irfan, role, None, None, bot.clock())
+        directory.revoke(session, irfan, "humas", bot.clock())
+    profile = texts(bot.say(PLAIN, "/profil"))
+    roles_line = next(line for line in profile.splitlines() if line.startswith("Peran:"))
+    assert "Humas" not in roles_line
+    assert roles_line.count(",") == 1, roles_line  # two roles: CAN and CC
+
+
+def test_the_first_message_creates_the_conversation_and_its_buttons_answer(
+    bot: Harness,
+) -> None:
+    with bot.app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0
+    assert "Pilih bahasa" in texts(bot.say(PLAIN, "/bahasa"))
+    assert "Language changed to English." in texts(bot.say(PLAIN, "2"))
+    with bot.app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 1
+
+
+def test_one_message_id_delivered_twice_at_once_is_processed_once(app: App, bot: Harness) -> None:
+    barrier = threading.Barrier(2)
+    results = []
+
+    def deliver() -> None:
+        barrier.wait()
+        results.append(bot.send(PLAIN, "/profil", message_id="wa:SMrace"))
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.duplicate for r in results) == [False, True]
+    assert sum("NIP:" in m.text for m in bot.inbox(PLAIN)) == 1
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(InboundLedger)) == 1
+
+
+def test_an_unknown_sender_is_answered_once_per_message_id(app: App, bot: Harness) -> None:
+    from bot.dispatch import dispatch
+
+    message = Inbound(
+        Channel.CONSOLE, "+6289999999999", app.clock(), text="halo", message_id="wa:SMx"
+    )
+    assert not dispatch(app, message).duplicate
+    assert dispatch(app, message).duplicate
+    with app.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(InboundLedger)) == 1
+    assert len([m for m in bot.pending() if m.recipient == "+6289999999999"]) == 1
