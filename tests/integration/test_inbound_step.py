@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from bot.app import App
 from bot.messages import Channel, Inbound
 from bot.services import directory
+from storage import db
 from storage.db import transaction
 from storage.models import Conversation, Employee, InboundLedger
 from tests.support import Harness, texts
@@ -90,3 +92,20 @@ def test_an_unknown_sender_is_answered_once_per_message_id(app: App, bot: Harnes
     with app.sessions() as session:
         assert session.scalar(select(func.count()).select_from(InboundLedger)) == 1
     assert len([m for m in bot.pending() if m.recipient == "+6289999999999"]) == 1
+
+
+def test_a_connection_dropped_while_idle_is_replaced_unseen(
+    app: App, bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    other = app.engine.connect()
+    with app.engine.connect() as conn:
+        backend = conn.scalar(text("SELECT pg_backend_pid()"))
+    # The server (a restart, an idle timeout) ends the session while it sits in the pool.
+    other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    other.close()
+    monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
+    with app.engine.connect() as conn:  # no retry here: the checkout itself must cope
+        assert conn.scalar(text("SELECT pg_backend_pid()")) != backend
+    assert "NIP:" in texts(bot.say(PLAIN, "/profil"))
