@@ -39,6 +39,7 @@ BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
 MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
 SUPPORTED_MEDIA = {"photo", "document"}
 COMMAND_PREFIX = "cmd"
+WA_INBOUND_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,11 @@ class _Turn:
         if channel is not Channel.CONSOLE and channel in self.app.channels:
             employee.preferred_channel = channel.value
         if channel is Channel.WHATSAPP:
-            employee.wa_last_inbound_at = self.now
+            last = employee.wa_last_inbound_at
+            # Written at most once a minute: the sender keeps a margin of minutes before the
+            # 24-hour window closes, and a quick exchange then costs no UPDATE per message.
+            if last is None or not timedelta(0) <= self.now - last < WA_INBOUND_PRECISION:
+                employee.wa_last_inbound_at = self.now
 
     # -- input checks ---------------------------------------------------------------------
 
