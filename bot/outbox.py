@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -75,6 +76,19 @@ def remember_choices(
     conversation.last_choices = options
 
 
+def _execute(
+    session: Session, statement: Executable, rows: list[dict[str, Any]] | None = None
+) -> Any:
+    """What the ORM's bulk statements do, without their per-call overhead.
+
+    Flush what is pending first (a recipient new in this transaction, a claim's changes to
+    the rows updated here), then run the statement as Core on the session's connection.
+    Rows already loaded in the session are not refreshed: no caller reads them afterwards.
+    """
+    session.flush()
+    return session.connection().execute(statement, rows)
+
+
 def put(
     session: Session,
     *,
@@ -119,10 +133,7 @@ def put(
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    # What the ORM's bulk INSERT would do, without its per-call overhead: flush what is
-    # pending (the recipient may be new in this transaction), then one Core executemany.
-    session.flush()
-    session.connection().execute(statement, rows)
+    _execute(session, statement, rows)
 
 
 def claim(
@@ -159,28 +170,33 @@ def claim(
 
 def mark_sent(session: Session, outbox_id: int, provider_id: str, now: datetime) -> None:
     """The platform accepted the message."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None)
+        .values(
+            status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None
+        ),
     )
 
 
 def mark_retry(session: Session, outbox_id: int, error: str, at: datetime) -> None:
     """Try again at `at`."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at)
+        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at),
     )
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:
     """Give up for good; the reason is kept."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.FAILED, error=error[:1000])
+        .values(status=OutboxStatus.FAILED, error=error[:1000]),
     )
 
 
