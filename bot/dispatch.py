@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -126,9 +126,9 @@ def _first_sight(
     if not inbound.message_id:
         return True
     dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
-        insert(InboundLedger)
+        dialect_insert(InboundLedger)
         .values(
             channel=inbound.channel.value,
             message_id=str(inbound.message_id)[:128],
@@ -140,6 +140,79 @@ def _first_sight(
     )
     # Core on the session's connection: nothing is pending yet, so no flush is needed.
     return session.connection().execute(statement).first() is not None
+
+
+_CONVERSATION_COLUMNS = (
+    "id",
+    "version",
+    "flow",
+    "state",
+    "data",
+    "history",
+    "last_choices",
+    "notice_choices",
+    "updated_at",
+)
+_TRACKED = ("flow", "state", "data", "history", "last_choices", "notice_choices", "updated_at")
+
+
+@dataclass
+class ConversationState:
+    """A conversation read as plain values, written back with one versioned UPDATE.
+
+    The ORM's unit of work cost more than the statement on every step; this keeps its
+    guarantee by hand: the UPDATE names the version it read, and a conversation another
+    transaction changed meanwhile raises StaleDataError, so dispatch runs the step again.
+    """
+
+    employee_id: int
+    updated_at: datetime
+    flow: str | None = None
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)
+    last_choices: list[Any] = field(default_factory=list)
+    notice_choices: list[Any] = field(default_factory=list)
+    id: int | None = None  # None: not stored yet
+    version: int = 0
+    stored: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_row(cls, employee_id: int, row: Any) -> ConversationState:
+        """From the columns `_sender` selects."""
+        conv = cls(
+            employee_id=employee_id,
+            id=row.conv_id,
+            version=row.conv_version,
+            **{name: getattr(row, f"conv_{name}") for name in _TRACKED},
+        )
+        conv.stored = conv.values()
+        return conv
+
+    def values(self) -> dict[str, Any]:
+        """The columns a step may change."""
+        return {name: getattr(self, name) for name in _TRACKED}
+
+    def save(self, session: Session) -> None:
+        """INSERT a new conversation, or UPDATE what changed if nobody changed it meanwhile."""
+        connection = session.connection()
+        values = self.values()
+        if self.id is None:
+            # A racing first message of the same person fails on the unique employee_id.
+            connection.execute(
+                insert(Conversation).values(employee_id=self.employee_id, version=1, **values)
+            )
+            return
+        changed = {k: v for k, v in values.items() if v != self.stored[k]}
+        if not changed:
+            return
+        result = connection.execute(
+            update(Conversation)
+            .where(Conversation.id == self.id, Conversation.version == self.version)
+            .values(version=self.version + 1, **changed)
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(f"conversation {self.id} changed since it was read")
 
 
 def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
@@ -181,12 +254,11 @@ class _Turn:
         if found is None:
             self._unknown_sender()
             return DispatchResult()
-        employee, conv, self.actor = found
+        employee, self.conv, self.actor = found
         self.employee = employee
         self._note_channel(employee)
         self.t = self.app.catalog.translator(self.actor.language)
         self.svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=self.actor)
-        self.conv = conv if conv is not None else self._new_conversation(employee)
         outbox.keep_conversation(self.session, self.conv)
 
         problem = self._bad_input()
@@ -258,7 +330,12 @@ class _Turn:
 
     def _note_channel(self, employee: Employee) -> None:
         channel = self.inbound.channel
-        if channel is not Channel.CONSOLE and channel in self.app.channels:
+        if (
+            channel is not Channel.CONSOLE
+            and channel in self.app.channels
+            and employee.preferred_channel != channel.value
+        ):
+            # Set only when it changes: an unchanged assignment still costs a flush.
             employee.preferred_channel = channel.value
         if channel is Channel.WHATSAPP:
             last = employee.wa_last_inbound_at
@@ -310,7 +387,7 @@ class _Turn:
 
     # -- conversation ---------------------------------------------------------------------
 
-    def _sender(self) -> tuple[Employee, Conversation | None, Actor] | None:
+    def _sender(self) -> tuple[Employee, ConversationState, Actor] | None:
         """The sender, their conversation and their roles now: one SELECT, rows per grant.
 
         Roles are read from the database on every message, so a revoked role is gone by the
@@ -320,7 +397,12 @@ class _Turn:
         if where is None:
             return None
         rows = self.session.execute(
-            select(Employee, Conversation, RoleGrant.role, RoleGrant.office_id)
+            select(
+                Employee,
+                *(getattr(Conversation, c).label(f"conv_{c}") for c in _CONVERSATION_COLUMNS),
+                RoleGrant.role,
+                RoleGrant.office_id,
+            )
             .outerjoin(Conversation, Conversation.employee_id == Employee.id)
             .outerjoin(
                 RoleGrant,
@@ -330,22 +412,14 @@ class _Turn:
         ).all()
         if not rows:
             return None
-        employee, conv = rows[0][0], rows[0][1]
-        grants = [(row[2], row[3]) for row in rows if row[2] is not None]
+        first = rows[0]
+        employee: Employee = first[0]
+        if first.conv_id is None:
+            conv = ConversationState(employee_id=employee.id, updated_at=self.now)
+        else:
+            conv = ConversationState.from_row(employee.id, first)
+        grants = [(row.role, row.office_id) for row in rows if row.role is not None]
         return employee, conv, directory.actor_from(employee, grants)
-
-    def _new_conversation(self, employee: Employee) -> Conversation:
-        # Inserted at the commit with its final values: no INSERT now and UPDATE later.
-        conv = Conversation(
-            employee_id=employee.id,
-            data={},
-            history=[],
-            last_choices=[],
-            notice_choices=[],
-            updated_at=self.now,
-        )
-        self.session.add(conv)
-        return conv
 
     def _active_flow(self) -> Flow[Any] | None:
         conv = self.conv
@@ -530,3 +604,4 @@ class _Turn:
         if not keep_choices and not any(isinstance(r, Choices) for r in replies):
             self.conv.last_choices = []
         self.svc.reply_to(self.inbound.channel, self.inbound.sender, replies)
+        self.conv.save(self.session)  # after the replies: their choices are part of it

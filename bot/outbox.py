@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -37,16 +37,26 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
 _CONVERSATIONS = "conversations"
 
 
-def keep_conversation(session: Session, conversation: Conversation) -> None:
+class Choosing(Protocol):
+    """A conversation as choices see it: the ORM row, or dispatch's plain copy of it."""
+
+    employee_id: int
+    flow: str | None
+    last_choices: list[Any]
+    notice_choices: list[Any]
+
+
+def keep_conversation(session: Session, conversation: Choosing) -> None:
     """Note a loaded conversation on the session, so choices shown in it need no SELECT."""
     session.info.setdefault(_CONVERSATIONS, {})[conversation.employee_id] = conversation
 
 
-def known_conversation(session: Session, employee_id: int) -> Conversation | None:
+def known_conversation(session: Session, employee_id: int) -> Choosing | None:
     """The conversation of `employee_id` this session already holds, if any."""
-    found: Conversation | None = session.info.get(_CONVERSATIONS, {}).get(employee_id)
-    # A conversation created in a rolled-back savepoint has left the session: look it up.
-    return found if found is not None and found in session else None
+    found: Choosing | None = session.info.get(_CONVERSATIONS, {}).get(employee_id)
+    if isinstance(found, Conversation) and found not in session:
+        return None  # created in a rolled-back savepoint, gone from the session: look it up
+    return found
 
 
 def remember_choices(
@@ -62,12 +72,12 @@ def remember_choices(
         conversation = session.scalar(
             select(Conversation).where(Conversation.employee_id == employee_id)
         )
-    if conversation is None:
-        conversation = Conversation(
-            employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
-        )
-        session.add(conversation)
-    keep_conversation(session, conversation)
+        if conversation is None:
+            conversation = Conversation(
+                employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+            )
+            session.add(conversation)
+        keep_conversation(session, conversation)
     options = [[o.label, o.payload] for o in reply.options]
     if proactive:
         conversation.notice_choices = options

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+from enum import StrEnum
 
 import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import App
-from bot.messages import Channel, Inbound
+from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput
+from bot.messages import Channel, Inbound, Reply, Text
+from bot.registry import Command
 from bot.services import directory
 from storage import db
 from storage.db import transaction
@@ -109,3 +112,46 @@ def test_a_connection_dropped_while_idle_is_replaced_unseen(
     with app.engine.connect() as conn:  # no retry here: the checkout itself must cope
         assert conn.scalar(text("SELECT pg_backend_pid()")) != backend
     assert "NIP:" in texts(bot.say(PLAIN, "/profil"))
+
+
+class _TallyState(StrEnum):
+    COUNT = "count"
+
+
+class _TallyData(FlowData):
+    n: int = 0
+
+
+def _tally_flow(barrier: threading.Barrier) -> Flow[_TallyData]:
+    """Each message adds one; the first attempt of each waits for the other message."""
+    waited: set[str] = set()
+
+    def prompt(_ctx: Ctx, data: _TallyData) -> list[Reply]:
+        return [Text(f"n={data.n}")]
+
+    def handle(_ctx: Ctx, data: _TallyData, given: UserInput) -> Step:
+        if given.text not in waited:
+            waited.add(given.text or "")
+            barrier.wait(timeout=20)  # both steps have read the conversation
+        return Step("", _TallyData(n=data.n + 1), (Text("+1"),), prompt=False)
+
+    return Flow("tally", _TallyData, {_TallyState.COUNT: State(prompt, handle)}, _TallyState.COUNT)
+
+
+def test_two_steps_that_read_one_conversation_at_once_both_count(app: App, bot: Harness) -> None:
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time: the steps cannot overlap")
+    barrier = threading.Barrier(2)
+    app.registry.flow(_tally_flow(barrier))
+    app.registry.command(Command("tally", "core.cmd_menu", flow="tally"))
+    bot.say(PLAIN, "/tally")
+    threads = [threading.Thread(target=bot.send, args=(PLAIN, f"m{i}")) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # The step that lost the race read a stale version, was refused and ran again.
+    with app.sessions() as session:
+        conv = session.scalars(select(Conversation)).one()
+    assert conv.data == {"n": 2}
+    assert sum(m.text == "+1" for m in bot.inbox(PLAIN)) == 2
