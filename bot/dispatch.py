@@ -7,6 +7,7 @@ outgoing message together. A step that fails rolls back whole; the user is told 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -115,6 +116,15 @@ def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
     return DispatchResult(employee_id=employee_id, failed=True)
 
 
+# Built once: constructing a statement cost more than running it. Keyed by "is PostgreSQL".
+_LEDGER_INSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(InboundLedger)
+    .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+    .returning(InboundLedger.id)
+    for postgres in (True, False)
+}
+
+
 def _first_sight(
     session: Session, inbound: Inbound, employee_id: int | None, now: datetime
 ) -> bool:
@@ -125,21 +135,15 @@ def _first_sight(
     """
     if not inbound.message_id:
         return True
-    dialect = session.get_bind().dialect.name
-    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        dialect_insert(InboundLedger)
-        .values(
-            channel=inbound.channel.value,
-            message_id=str(inbound.message_id)[:128],
-            employee_id=employee_id,
-            received_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-        .returning(InboundLedger.id)
-    )
+    statement = _LEDGER_INSERT[session.get_bind().dialect.name == "postgresql"]
+    values = {
+        "channel": inbound.channel.value,
+        "message_id": str(inbound.message_id)[:128],
+        "employee_id": employee_id,
+        "received_at": now,
+    }
     # Core on the session's connection: nothing is pending yet, so no flush is needed.
-    return session.connection().execute(statement).first() is not None
+    return session.connection().execute(statement, values).first() is not None
 
 
 _CONVERSATION_COLUMNS = (
@@ -154,6 +158,17 @@ _CONVERSATION_COLUMNS = (
     "updated_at",
 )
 _TRACKED = ("flow", "state", "data", "history", "last_choices", "notice_choices", "updated_at")
+
+
+_CONVERSATION_INSERT = insert(Conversation)
+# SET the columns given at execution, plus the next version; WHERE names the version read.
+_CONVERSATION_UPDATE = (
+    update(Conversation)
+    .where(
+        Conversation.id == bindparam("read_id"), Conversation.version == bindparam("read_version")
+    )
+    .values(version=Conversation.version + 1)
+)
 
 
 @dataclass
@@ -200,19 +215,37 @@ class ConversationState:
         if self.id is None:
             # A racing first message of the same person fails on the unique employee_id.
             connection.execute(
-                insert(Conversation).values(employee_id=self.employee_id, version=1, **values)
+                _CONVERSATION_INSERT, {"employee_id": self.employee_id, "version": 1, **values}
             )
             return
         changed = {k: v for k, v in values.items() if v != self.stored[k]}
         if not changed:
             return
         result = connection.execute(
-            update(Conversation)
-            .where(Conversation.id == self.id, Conversation.version == self.version)
-            .values(version=self.version + 1, **changed)
+            _CONVERSATION_UPDATE,
+            {"read_id": self.id, "read_version": self.version, **changed},
         )
         if result.rowcount != 1:
             raise StaleDataError(f"conversation {self.id} changed since it was read")
+
+
+@functools.cache
+def _sender_query(column: str) -> Select[Any]:
+    """The sender (by `column`), their conversation's columns and active grants, one row each."""
+    return (
+        select(
+            Employee,
+            *(getattr(Conversation, c).label(f"conv_{c}") for c in _CONVERSATION_COLUMNS),
+            RoleGrant.role,
+            RoleGrant.office_id,
+        )
+        .outerjoin(Conversation, Conversation.employee_id == Employee.id)
+        .outerjoin(
+            RoleGrant,
+            (RoleGrant.employee_id == Employee.id) & RoleGrant.revoked_at.is_(None),
+        )
+        .where(Employee.active, getattr(Employee, column) == bindparam("sender"))
+    )
 
 
 def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
@@ -393,23 +426,10 @@ class _Turn:
         Roles are read from the database on every message, so a revoked role is gone by the
         next one; nothing about a person is kept between messages.
         """
-        where = directory.sender_filter(self.inbound.channel, self.inbound.sender)
-        if where is None:
+        key = directory.sender_key(self.inbound.channel, self.inbound.sender)
+        if key is None:
             return None
-        rows = self.session.execute(
-            select(
-                Employee,
-                *(getattr(Conversation, c).label(f"conv_{c}") for c in _CONVERSATION_COLUMNS),
-                RoleGrant.role,
-                RoleGrant.office_id,
-            )
-            .outerjoin(Conversation, Conversation.employee_id == Employee.id)
-            .outerjoin(
-                RoleGrant,
-                (RoleGrant.employee_id == Employee.id) & RoleGrant.revoked_at.is_(None),
-            )
-            .where(Employee.active, where)
-        ).all()
+        rows = self.session.execute(_sender_query(key[0]), {"sender": key[1]}).all()
         if not rows:
             return None
         first = rows[0]

@@ -99,6 +99,15 @@ def _execute(
     return session.connection().execute(statement, rows)
 
 
+# Built once (constructing it cost more than running it); keyed by "is PostgreSQL".
+_OUTBOX_INSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(
+        OutboxMessage
+    ).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    for postgres in (True, False)
+}
+
+
 def put(
     session: Session,
     *,
@@ -140,10 +149,7 @@ def put(
         for reply in replies:
             if isinstance(reply, Choices):
                 remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    _execute(session, statement, rows)
+    _execute(session, _OUTBOX_INSERT[session.get_bind().dialect.name == "postgresql"], rows)
 
 
 def claim(

@@ -33,14 +33,20 @@ def normalize_phone(raw: str) -> str | None:
     return "+" + digits
 
 
+def sender_key(channel: Channel, sender: str) -> tuple[str, str] | None:
+    """The Employee column and value that identify a platform sender (None: nobody)."""
+    if channel is Channel.TELEGRAM:
+        return "telegram_id", sender
+    if channel is not Channel.WHATSAPP and NIP_RE.match(sender):
+        return "nip", sender
+    phone = normalize_phone(sender)
+    return ("phone", phone) if phone else None
+
+
 def sender_filter(channel: Channel, sender: str) -> ColumnElement[bool] | None:
     """The WHERE clause that picks the employee behind a platform sender (None: nobody)."""
-    if channel is Channel.TELEGRAM:
-        return Employee.telegram_id == sender
-    if channel is not Channel.WHATSAPP and NIP_RE.match(sender):
-        return Employee.nip == sender
-    phone = normalize_phone(sender)
-    return Employee.phone == phone if phone else None
+    key = sender_key(channel, sender)
+    return None if key is None else getattr(Employee, key[0]) == key[1]
 
 
 def find_sender(session: Session, channel: Channel, sender: str) -> Employee | None:
