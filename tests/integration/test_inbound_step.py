@@ -19,6 +19,7 @@ from storage.models import Conversation, Employee, InboundLedger
 from tests.support import Harness, texts
 
 PLAIN = "Irfan Maulana"  # an employee with no role
+PLAIN_NIP = "199109092015031021"
 REFUSED = "hanya untuk pemegang peran tertentu"
 
 
@@ -155,3 +156,22 @@ def test_two_steps_that_read_one_conversation_at_once_both_count(app: App, bot: 
         conv = session.scalars(select(Conversation)).one()
     assert conv.data == {"n": 2}
     assert sum(m.text == "+1" for m in bot.inbox(PLAIN)) == 2
+
+
+def test_a_step_of_a_flow_is_a_handful_of_statements(app: App, bot: Harness) -> None:
+    from sqlalchemy import event
+
+    bot.say(PLAIN, "/bahasa")
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(app.engine, "before_cursor_execute", count)
+    try:
+        # ledger; sender, roles and conversation; language; conversation; reply
+        bot.send(PLAIN_NIP, "2")
+    finally:
+        event.remove(app.engine, "before_cursor_execute", count)
+    assert len([s for s in statements if not s.startswith("BEGIN")]) <= 5, statements
+    assert "Language changed to English." in texts(bot.inbox(PLAIN))
