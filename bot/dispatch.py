@@ -7,27 +7,31 @@ outgoing message together. A step that fails rolls back whole; the user is told 
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import outbox
 from bot.app import App
-from bot.flows.base import FLOW_PREFIX, Ctx, Flow, FlowData, Step, UserInput
+from bot.flows.base import FLOW_PREFIX, Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
 from bot.payload import Payload, decode, encode
 from bot.registry import Command, Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
 from storage.db import transaction
-from storage.models import Conversation, Employee, InboundLedger
+from storage.models import Conversation, Employee, InboundLedger, RoleGrant
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,7 @@ BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
 MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
 SUPPORTED_MEDIA = {"photo", "document"}
 COMMAND_PREFIX = "cmd"
+WA_INBOUND_PRECISION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -93,16 +98,13 @@ def _answer_only(
     app: App, inbound: Inbound, employee_id: int | None, replies: list[Reply]
 ) -> None:
     """In a fresh transaction: record the message as seen and send only `replies`."""
-    try:
-        with transaction(app.sessions) as session:
-            if inbound.message_id:
-                session.add(_ledger_row(inbound, employee_id, app))
-            ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
-                inbound.channel, inbound.sender, replies
-            )
-        app.on_queued()
-    except IntegrityError:
-        pass  # already seen: its answer went out the first time
+    with transaction(app.sessions) as session:
+        if not _first_sight(session, inbound, employee_id, app.clock()):
+            return  # already seen: its answer went out the first time
+        ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
+            inbound.channel, inbound.sender, replies
+        )
+    app.on_queued()
 
 
 def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
@@ -114,12 +116,135 @@ def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
     return DispatchResult(employee_id=employee_id, failed=True)
 
 
-def _ledger_row(inbound: Inbound, employee_id: int | None, app: App) -> InboundLedger:
-    return InboundLedger(
-        channel=inbound.channel.value,
-        message_id=str(inbound.message_id)[:128],
-        employee_id=employee_id,
-        received_at=app.clock(),
+# Built once: constructing a statement cost more than running it. Keyed by "is PostgreSQL".
+_LEDGER_INSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(InboundLedger)
+    .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+    .returning(InboundLedger.id)
+    for postgres in (True, False)
+}
+
+
+def _first_sight(
+    session: Session, inbound: Inbound, employee_id: int | None, now: datetime
+) -> bool:
+    """Record the platform message id in the ledger; False when it was there already.
+
+    One INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no second statement. A
+    concurrent transaction holding the same id makes it wait, then see the conflict.
+    """
+    if not inbound.message_id:
+        return True
+    statement = _LEDGER_INSERT[session.get_bind().dialect.name == "postgresql"]
+    values = {
+        "channel": inbound.channel.value,
+        "message_id": str(inbound.message_id)[:128],
+        "employee_id": employee_id,
+        "received_at": now,
+    }
+    # Core on the session's connection: nothing is pending yet, so no flush is needed.
+    return session.connection().execute(statement, values).first() is not None
+
+
+_CONVERSATION_COLUMNS = (
+    "id",
+    "version",
+    "flow",
+    "state",
+    "data",
+    "history",
+    "last_choices",
+    "notice_choices",
+    "updated_at",
+)
+_TRACKED = ("flow", "state", "data", "history", "last_choices", "notice_choices", "updated_at")
+
+
+_CONVERSATION_INSERT = insert(Conversation)
+# SET the columns given at execution, plus the next version; WHERE names the version read.
+_CONVERSATION_UPDATE = (
+    update(Conversation)
+    .where(
+        Conversation.id == bindparam("read_id"), Conversation.version == bindparam("read_version")
+    )
+    .values(version=Conversation.version + 1)
+)
+
+
+@dataclass
+class ConversationState:
+    """A conversation read as plain values, written back with one versioned UPDATE.
+
+    The ORM's unit of work cost more than the statement on every step; this keeps its
+    guarantee by hand: the UPDATE names the version it read, and a conversation another
+    transaction changed meanwhile raises StaleDataError, so dispatch runs the step again.
+    """
+
+    employee_id: int
+    updated_at: datetime
+    flow: str | None = None
+    state: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    history: list[Any] = field(default_factory=list)
+    last_choices: list[Any] = field(default_factory=list)
+    notice_choices: list[Any] = field(default_factory=list)
+    id: int | None = None  # None: not stored yet
+    version: int = 0
+    stored: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_row(cls, employee_id: int, row: Any) -> ConversationState:
+        """From the columns `_sender` selects."""
+        conv = cls(
+            employee_id=employee_id,
+            id=row.conv_id,
+            version=row.conv_version,
+            **{name: getattr(row, f"conv_{name}") for name in _TRACKED},
+        )
+        conv.stored = conv.values()
+        return conv
+
+    def values(self) -> dict[str, Any]:
+        """The columns a step may change."""
+        return {name: getattr(self, name) for name in _TRACKED}
+
+    def save(self, session: Session) -> None:
+        """INSERT a new conversation, or UPDATE what changed if nobody changed it meanwhile."""
+        connection = session.connection()
+        values = self.values()
+        if self.id is None:
+            # A racing first message of the same person fails on the unique employee_id.
+            connection.execute(
+                _CONVERSATION_INSERT, {"employee_id": self.employee_id, "version": 1, **values}
+            )
+            return
+        changed = {k: v for k, v in values.items() if v != self.stored[k]}
+        if not changed:
+            return
+        result = connection.execute(
+            _CONVERSATION_UPDATE,
+            {"read_id": self.id, "read_version": self.version, **changed},
+        )
+        if result.rowcount != 1:
+            raise StaleDataError(f"conversation {self.id} changed since it was read")
+
+
+@functools.cache
+def _sender_query(column: str) -> Select[Any]:
+    """The sender (by `column`), their conversation's columns and active grants, one row each."""
+    return (
+        select(
+            Employee,
+            *(getattr(Conversation, c).label(f"conv_{c}") for c in _CONVERSATION_COLUMNS),
+            RoleGrant.role,
+            RoleGrant.office_id,
+        )
+        .outerjoin(Conversation, Conversation.employee_id == Employee.id)
+        .outerjoin(
+            RoleGrant,
+            (RoleGrant.employee_id == Employee.id) & RoleGrant.revoked_at.is_(None),
+        )
+        .where(Employee.active, getattr(Employee, column) == bindparam("sender"))
     )
 
 
@@ -156,22 +281,18 @@ class _Turn:
 
     def run(self) -> DispatchResult:
         inbound = self.inbound
-        if inbound.message_id:
-            try:
-                with self.session.begin_nested():
-                    self.session.add(_ledger_row(inbound, None, self.app))
-            except IntegrityError:
-                raise _Duplicate() from None
-        employee = directory.find_sender(self.session, inbound.channel, inbound.sender)
-        if employee is None:
+        if not _first_sight(self.session, inbound, None, self.now):
+            raise _Duplicate()
+        found = self._sender()
+        if found is None:
             self._unknown_sender()
             return DispatchResult()
+        employee, self.conv, self.actor = found
         self.employee = employee
         self._note_channel(employee)
-        self.actor = directory.actor_of(self.session, employee)
         self.t = self.app.catalog.translator(self.actor.language)
         self.svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=self.actor)
-        self.conv = self._conversation(employee)
+        outbox.keep_conversation(self.session, self.conv)
 
         problem = self._bad_input()
         if problem:
@@ -242,10 +363,19 @@ class _Turn:
 
     def _note_channel(self, employee: Employee) -> None:
         channel = self.inbound.channel
-        if channel is not Channel.CONSOLE and channel in self.app.channels:
+        if (
+            channel is not Channel.CONSOLE
+            and channel in self.app.channels
+            and employee.preferred_channel != channel.value
+        ):
+            # Set only when it changes: an unchanged assignment still costs a flush.
             employee.preferred_channel = channel.value
         if channel is Channel.WHATSAPP:
-            employee.wa_last_inbound_at = self.now
+            last = employee.wa_last_inbound_at
+            # Written at most once a minute: the sender keeps a margin of minutes before the
+            # 24-hour window closes, and a quick exchange then costs no UPDATE per message.
+            if last is None or not timedelta(0) <= self.now - last < WA_INBOUND_PRECISION:
+                employee.wa_last_inbound_at = self.now
 
     # -- input checks ---------------------------------------------------------------------
 
@@ -290,22 +420,26 @@ class _Turn:
 
     # -- conversation ---------------------------------------------------------------------
 
-    def _conversation(self, employee: Employee) -> Conversation:
-        conv = self.session.scalar(
-            select(Conversation).where(Conversation.employee_id == employee.id)
-        )
-        if conv is None:
-            conv = Conversation(
-                employee_id=employee.id,
-                data={},
-                history=[],
-                last_choices=[],
-                notice_choices=[],
-                updated_at=self.now,
-            )
-            self.session.add(conv)
-            self.session.flush()
-        return conv
+    def _sender(self) -> tuple[Employee, ConversationState, Actor] | None:
+        """The sender, their conversation and their roles now: one SELECT, rows per grant.
+
+        Roles are read from the database on every message, so a revoked role is gone by the
+        next one; nothing about a person is kept between messages.
+        """
+        key = directory.sender_key(self.inbound.channel, self.inbound.sender)
+        if key is None:
+            return None
+        rows = self.session.execute(_sender_query(key[0]), {"sender": key[1]}).all()
+        if not rows:
+            return None
+        first = rows[0]
+        employee: Employee = first[0]
+        if first.conv_id is None:
+            conv = ConversationState(employee_id=employee.id, updated_at=self.now)
+        else:
+            conv = ConversationState.from_row(employee.id, first)
+        grants = [(row.role, row.office_id) for row in rows if row.role is not None]
+        return employee, conv, directory.actor_from(employee, grants)
 
     def _active_flow(self) -> Flow[Any] | None:
         conv = self.conv
@@ -490,3 +624,4 @@ class _Turn:
         if not keep_choices and not any(isinstance(r, Choices) for r in replies):
             self.conv.last_choices = []
         self.svc.reply_to(self.inbound.channel, self.inbound.sender, replies)
+        self.conv.save(self.session)  # after the replies: their choices are part of it

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -33,6 +34,31 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
     return Channel.CONSOLE, employee.nip
 
 
+_CONVERSATIONS = "conversations"
+
+
+class Choosing(Protocol):
+    """A conversation as choices see it: the ORM row, or dispatch's plain copy of it."""
+
+    employee_id: int
+    flow: str | None
+    last_choices: list[Any]
+    notice_choices: list[Any]
+
+
+def keep_conversation(session: Session, conversation: Choosing) -> None:
+    """Note a loaded conversation on the session, so choices shown in it need no SELECT."""
+    session.info.setdefault(_CONVERSATIONS, {})[conversation.employee_id] = conversation
+
+
+def known_conversation(session: Session, employee_id: int) -> Choosing | None:
+    """The conversation of `employee_id` this session already holds, if any."""
+    found: Choosing | None = session.info.get(_CONVERSATIONS, {}).get(employee_id)
+    if isinstance(found, Conversation) and found not in session:
+        return None  # created in a rolled-back savepoint, gone from the session: look it up
+    return found
+
+
 def remember_choices(
     session: Session, employee_id: int, reply: Choices, now: datetime, proactive: bool = False
 ) -> None:
@@ -41,20 +67,45 @@ def remember_choices(
     Buttons of a proactive message are kept apart while the person is in a flow, so the
     flow's own numbered options keep working; they answer once the flow is over.
     """
-    conversation = session.scalar(
-        select(Conversation).where(Conversation.employee_id == employee_id)
-    )
+    conversation = known_conversation(session, employee_id)
     if conversation is None:
-        conversation = Conversation(
-            employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+        conversation = session.scalar(
+            select(Conversation).where(Conversation.employee_id == employee_id)
         )
-        session.add(conversation)
+        if conversation is None:
+            conversation = Conversation(
+                employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+            )
+            session.add(conversation)
+        keep_conversation(session, conversation)
     options = [[o.label, o.payload] for o in reply.options]
     if proactive:
         conversation.notice_choices = options
         if conversation.flow is not None:
             return
     conversation.last_choices = options
+
+
+def _execute(
+    session: Session, statement: Executable, rows: list[dict[str, Any]] | None = None
+) -> Any:
+    """What the ORM's bulk statements do, without their per-call overhead.
+
+    Flush what is pending first (a recipient new in this transaction, a claim's changes to
+    the rows updated here), then run the statement as Core on the session's connection.
+    Rows already loaded in the session are not refreshed: no caller reads them afterwards.
+    """
+    session.flush()
+    return session.connection().execute(statement, rows)
+
+
+# Built once (constructing it cost more than running it); keyed by "is PostgreSQL".
+_OUTBOX_INSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(
+        OutboxMessage
+    ).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    for postgres in (True, False)
+}
 
 
 def put(
@@ -92,14 +143,13 @@ def put(
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    session.execute(statement, rows)
     if employee_id is not None:
+        # Before the INSERT, so the conversation's new choices go out in the same flush as the
+        # rest of its changes: one UPDATE of it, not two.
         for reply in replies:
             if isinstance(reply, Choices):
                 remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
+    _execute(session, _OUTBOX_INSERT[session.get_bind().dialect.name == "postgresql"], rows)
 
 
 def claim(
@@ -136,28 +186,33 @@ def claim(
 
 def mark_sent(session: Session, outbox_id: int, provider_id: str, now: datetime) -> None:
     """The platform accepted the message."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None)
+        .values(
+            status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None
+        ),
     )
 
 
 def mark_retry(session: Session, outbox_id: int, error: str, at: datetime) -> None:
     """Try again at `at`."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at)
+        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at),
     )
 
 
 def mark_failed(session: Session, outbox_id: int, error: str) -> None:
     """Give up for good; the reason is kept."""
-    session.execute(
+    _execute(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.FAILED, error=error[:1000])
+        .values(status=OutboxStatus.FAILED, error=error[:1000]),
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from bot.flows.base import Actor
@@ -32,18 +33,28 @@ def normalize_phone(raw: str) -> str | None:
     return "+" + digits
 
 
+def sender_key(channel: Channel, sender: str) -> tuple[str, str] | None:
+    """The Employee column and value that identify a platform sender (None: nobody)."""
+    if channel is Channel.TELEGRAM:
+        return "telegram_id", sender
+    if channel is not Channel.WHATSAPP and NIP_RE.match(sender):
+        return "nip", sender
+    phone = normalize_phone(sender)
+    return ("phone", phone) if phone else None
+
+
+def sender_filter(channel: Channel, sender: str) -> ColumnElement[bool] | None:
+    """The WHERE clause that picks the employee behind a platform sender (None: nobody)."""
+    key = sender_key(channel, sender)
+    return None if key is None else getattr(Employee, key[0]) == key[1]
+
+
 def find_sender(session: Session, channel: Channel, sender: str) -> Employee | None:
     """The active employee behind a platform sender, if any."""
-    query = select(Employee).where(Employee.active)
-    if channel is Channel.TELEGRAM:
-        return session.scalar(query.where(Employee.telegram_id == sender))
-    if channel is Channel.WHATSAPP:
-        phone = normalize_phone(sender)
-        return session.scalar(query.where(Employee.phone == phone)) if phone else None
-    if NIP_RE.match(sender):
-        return session.scalar(query.where(Employee.nip == sender))
-    phone = normalize_phone(sender)
-    return session.scalar(query.where(Employee.phone == phone)) if phone else None
+    where = sender_filter(channel, sender)
+    if where is None:
+        return None
+    return session.scalar(select(Employee).where(Employee.active, where))
 
 
 def active_grants(session: Session, employee_id: int) -> list[RoleGrant]:
@@ -60,6 +71,12 @@ def active_grants(session: Session, employee_id: int) -> list[RoleGrant]:
 def actor_of(session: Session, employee: Employee) -> Actor:
     """The employee as flows see them, with their roles."""
     grants = active_grants(session, employee.id)
+    return actor_from(employee, [(g.role, g.office_id) for g in grants])
+
+
+def actor_from(employee: Employee, grants: Iterable[tuple[str, int | None]]) -> Actor:
+    """The employee as flows see them, given their active grants as (role, office id)."""
+    grants = list(grants)
     return Actor(
         id=employee.id,
         nip=employee.nip,
@@ -68,9 +85,9 @@ def actor_of(session: Session, employee: Employee) -> Actor:
         office_code=employee.office.code,
         office_name=employee.office.name,
         language=employee.language,
-        roles=frozenset(g.role for g in grants),
+        roles=frozenset(role for role, _office in grants),
         ca_office_ids=frozenset(
-            g.office_id for g in grants if g.role == Role.CA and g.office_id is not None
+            office for role, office in grants if role == Role.CA and office is not None
         ),
     )
 
