@@ -118,7 +118,12 @@ class Sender:
         self._loop = asyncio.get_running_loop()
         self.app.on_queued = self.nudge
         while not stop.is_set():
-            sent = await self.drain_once()
+            try:
+                sent = await self.drain_once()
+            except Exception:  # the database went away, a driver hiccup: keep the loop alive
+                # Rows claimed by the failed pass are released as stuck sends and retried.
+                log.exception("sender pass failed; trying again in %.0f s", poll)
+                sent = 0
             if sent:
                 continue
             self.wake.clear()

@@ -467,3 +467,43 @@ async def test_a_pegasus_post_reaches_the_office_telegram_group(running: Bot) ->
     assert [(c.params["chat_id"], c.params["caption"], c.status) for c in photos] == [
         (int(group), "Pegasus pekan ini", 200)
     ]
+
+
+async def test_the_sender_keeps_going_after_a_database_error(running: Bot) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from bot.handlers.telegram import TelegramSender
+    from bot.sender import Sender
+
+    failures = {"left": 1}
+
+    def database_gone(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if failures["left"] and "outbox" in statement:  # the first claim meets a dead database
+            failures["left"] -= 1
+            raise OperationalError(statement, {}, Exception("server closed the connection"))
+
+    telegram = running.runtime.telegram
+    sender = Sender(
+        running.app,
+        {Channel.TELEGRAM: TelegramSender(telegram.bot, per_chat_interval=0)},  # type: ignore[attr-defined]
+    )
+    stop = asyncio.Event()
+    await _queue_telegram(running.app, 3)
+    event.listen(running.app.engine, "before_cursor_execute", database_gone)
+    try:
+        loop = asyncio.create_task(sender.run(stop, poll=0.05))
+        for _ in range(200):
+            if len(running.bot_api.sent()) == 3:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(loop, timeout=10)
+    finally:
+        event.remove(running.app.engine, "before_cursor_execute", database_gone)
+    assert failures["left"] == 0  # the failure happened, and the loop outlived it
+    assert sorted(c.params["text"] for c in running.bot_api.sent()) == [
+        "pesan 0",
+        "pesan 1",
+        "pesan 2",
+    ]
