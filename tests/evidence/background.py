@@ -1,7 +1,8 @@
 """The exploration and the flows' walks, in a process of their own beside the test session.
 
-The walks are processor work (two worker processes, about nine processor-minutes), while most
-of the rest of the suite waits on sockets, timers and subprocesses. So when the session is
+The walks are processor work (two worker processes; on 2026-11-22, 37 flows × 2,000 inputs took
+about 7.5 processor-minutes, 6.4 ms an input, 4 minutes of wall time alone), while most of the
+rest of the suite waits on sockets, timers and subprocesses. So when the session is
 going to run the walks, tests/evidence/conftest.py starts this process as soon as collection
 ends, and the tests read what it wrote: `exploration.pkl` first, then `walks.pkl`.
 
