@@ -126,7 +126,7 @@ def run(backend: str, folder: Path, fakes: dict[str, Any]) -> list[Row]:
     async def both() -> tuple[Measured, Measured]:
         nonlocal statements
         await measure(settings, echo, updates(1, 1))  # warm-up
-        real_sink = Runtime(app).sink
+        real_sink = Runtime(app).telegram_sink
         await measure(settings, real_sink, updates(1, 2_000))
         # Each twice, alternately, and the better of the two: the machine is shared, and a
         # burst of other work in one run should not decide the ratio either way.

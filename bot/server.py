@@ -53,23 +53,26 @@ class Runtime:
     sender: Sender | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
-    _dispatch_threads: ThreadPoolExecutor | None = None
+    _telegram_threads: ThreadPoolExecutor | None = None
 
     async def sink(self, inbound: Inbound) -> None:
-        """Dispatch one inbound message (WhatsApp or Telegram) in a thread of the inbound pool.
+        """Hand one inbound message to dispatch (a thread: dispatch talks to the database)."""
+        await asyncio.to_thread(dispatch, self.app, inbound)
 
-        Dispatch talks to the database, so it runs in a thread; the pool is its own, with a
-        thread for each Telegram update handled at once, so an answer never waits behind the
-        sender's calls to the platforms in asyncio's default pool.
+    async def telegram_sink(self, inbound: Inbound) -> None:
+        """Dispatch a Telegram update in a thread of its own pool.
+
+        The Telegram application hands over up to CONCURRENT_UPDATES updates at once; each gets
+        a thread, and none waits behind the sender's or WhatsApp's work in the default pool.
         """
         from bot.handlers.telegram import CONCURRENT_UPDATES
 
-        if self._dispatch_threads is None:
-            self._dispatch_threads = ThreadPoolExecutor(
-                CONCURRENT_UPDATES, thread_name_prefix="dispatch"
+        if self._telegram_threads is None:
+            self._telegram_threads = ThreadPoolExecutor(
+                CONCURRENT_UPDATES, thread_name_prefix="telegram-dispatch"
             )
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._dispatch_threads, dispatch, self.app, inbound)
+        await loop.run_in_executor(self._telegram_threads, dispatch, self.app, inbound)
 
     async def status(self, provider_id: str, status: str, error: str | None) -> None:
         """Record a Twilio delivery report on its outbox row."""
@@ -104,7 +107,7 @@ class Runtime:
 
             # The outbox sender paces Telegram (overall, per chat, per group); a second
             # limiter inside python-telegram-bot would only cap it lower.
-            telegram = build_application(settings, self.sink, rate_limit=False)
+            telegram = build_application(settings, self.telegram_sink, rate_limit=False)
             self.telegram = telegram
             # The outbox sender paces chats itself, so the Telegram sender need not wait.
             senders[Channel.TELEGRAM] = TelegramSender(telegram.bot, per_chat_interval=0)
@@ -160,9 +163,8 @@ class Runtime:
             await asyncio.wait(self._tasks, timeout=30)
         if isinstance(telegram, Application):
             await telegram.shutdown()
-        if self._dispatch_threads is not None:
-            # Idle by now: telegram.stop() waited for its updates, uvicorn for its requests.
-            self._dispatch_threads.shutdown(wait=False)
+        if self._telegram_threads is not None:
+            self._telegram_threads.shutdown(wait=False)  # idle: telegram.stop() waited
 
 
 async def run_server(app: App) -> None:

@@ -46,12 +46,12 @@ class GatedRuntime(Runtime):
     gate: asyncio.Event = field(default_factory=asyncio.Event)
     reached: list[tuple[int, str]] = field(default_factory=list)
 
-    async def sink(self, inbound: Inbound) -> None:
+    async def telegram_sink(self, inbound: Inbound) -> None:
         """Note what reaches the bot; hold the held user's step until the gate opens."""
         self.reached.append((int(inbound.sender), inbound.text or ""))
         if int(inbound.sender) == self.held:
             await self.gate.wait()
-        await super().sink(inbound)
+        await super().telegram_sink(inbound)
 
     @property
     def processor(self) -> BaseUpdateProcessor:
