@@ -24,9 +24,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import outbox
 from bot.app import App
-from bot.flows.base import FLOW_PREFIX, Actor, Ctx, Flow, FlowData, Step, UserInput
+from bot.buttons import CommandButton, FlowChoice
+from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
-from bot.payload import Payload, decode, encode
+from bot.payload import Payload, decode
 from bot.registry import Command, Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
@@ -39,7 +40,6 @@ CANCEL_WORDS = {"batal", "cancel", "/batal", "/cancel"}
 BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
 MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
 SUPPORTED_MEDIA = {"photo", "document"}
-COMMAND_PREFIX = "cmd"
 WA_INBOUND_PRECISION = timedelta(minutes=1)
 
 
@@ -251,7 +251,7 @@ def _sender_query(column: str) -> Select[Any]:
 def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
     """The main menu: the commands this person may use."""
     options = [
-        Option(t(command.description_key), encode(COMMAND_PREFIX, command.name))
+        Option(t(command.description_key), CommandButton(command.name).pack())
         for command in sorted(app.registry.commands.values(), key=lambda c: (c.order, c.name))
         if command.in_menu and _allowed(command.roles, roles)
     ]
@@ -414,8 +414,8 @@ class _Turn:
         parsed = decode(chosen)
         if parsed is None:
             return None
-        if parsed.prefix == FLOW_PREFIX:
-            return chosen if flow is not None and parsed.part(0) == self.conv.state else None
+        if (answer := FlowChoice.parse(parsed)) is not None:
+            return chosen if flow is not None and answer.state == self.conv.state else None
         return chosen if flow is None else None
 
     # -- conversation ---------------------------------------------------------------------
@@ -509,16 +509,17 @@ class _Turn:
         if payload is None:
             self.replies.append(Text(self.t("core.unknown_button")))
             self._reprompt(flow)
-        elif payload.prefix == COMMAND_PREFIX:
-            self._command(payload.part(0) or "", "")
-        elif payload.prefix == FLOW_PREFIX:
-            if flow is not None and payload.part(0) == self.conv.state:
-                self._flow_input(flow, UserInput(choice=payload.part(1) or ""))
+        elif (command := CommandButton.parse(payload)) is not None:
+            self._command(command.name, "")
+        elif (answer := FlowChoice.parse(payload)) is not None:
+            if flow is not None and answer.state == self.conv.state:
+                self._flow_input(flow, UserInput(choice=answer.value))
             else:
                 self.replies.append(Text(self.t("core.stale_button")))
                 self._reprompt(flow)
-        elif payload.prefix in self.app.registry.actions:
-            outcome = self.app.registry.actions[payload.prefix](self.svc, payload)
+        elif payload.prefix in self.app.registry.actions and (
+            outcome := self.app.registry.actions[payload.prefix](self.svc, payload)
+        ):
             self._outcome(outcome)
         else:
             self.replies.append(Text(self.t("core.unknown_button")))

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.buttons import Button
 from bot.messages import Reply
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ class Outcome:
 
 
 CommandHandler = Callable[["ServiceCtx", str], Outcome]  # (ctx, argument text)
-ActionHandler = Callable[["ServiceCtx", "Payload"], Outcome]
+ActionHandler = Callable[["ServiceCtx", "Payload"], "Outcome | None"]  # None: not one of ours
+B = TypeVar("B", bound=Button)
+ButtonHandler = Callable[["ServiceCtx", B], Outcome]
 DomainHandler = Callable[["ServiceCtx", Any], list[Reply]]
 ReminderHandler = Callable[["ServiceCtx", "Reminder", int], bool]  # (ctx, row, overdue) -> sent?
 RecurringHandler = Callable[["ServiceCtx"], None]  # schedules (by unique key) what must exist
@@ -54,7 +57,8 @@ class Registry:
     flows: dict[str, Flow[Any]] = field(default_factory=dict)
     commands: dict[str, Command] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
-    actions: dict[str, ActionHandler] = field(default_factory=dict)
+    actions: dict[str, ActionHandler] = field(default_factory=dict)  # by wire prefix
+    buttons: dict[type[Button], Callable[..., Outcome]] = field(default_factory=dict)
     domain: dict[type, DomainHandler] = field(default_factory=dict)
     reminders: dict[str, ReminderHandler] = field(default_factory=dict)
     recurring: list[RecurringHandler] = field(default_factory=list)
@@ -72,9 +76,29 @@ class Registry:
             self.aliases[alias] = command.name
 
     def action(self, prefix: str, handler: ActionHandler) -> None:
-        """Handle buttons whose payload starts with `prefix`."""
+        """Handle raw payloads with `prefix` (being replaced by typed `button` registrations)."""
         self._unique(self.actions, prefix)
         self.actions[prefix] = handler
+
+    def button(self, kind: type[B], handler: ButtonHandler[B]) -> None:
+        """Handle presses of one kind of button; `handler` gets the parsed button."""
+        self._unique(self.buttons, kind)
+        same = [k for k in self.buttons if k.prefix == kind.prefix]
+        if any(k.verb is None or kind.verb is None or k.verb == kind.verb for k in same):
+            raise ValueError(f"button {kind.__name__} overlaps another on {kind.prefix!r}")
+        if not same and kind.prefix in self.actions:
+            raise ValueError(f"registered twice: {kind.prefix!r}")
+        self.buttons[kind] = handler
+        self.actions[kind.prefix] = self._route(kind.prefix)
+
+    def _route(self, prefix: str) -> ActionHandler:
+        def route(ctx: ServiceCtx, payload: Payload) -> Outcome | None:
+            for kind, handler in self.buttons.items():
+                if kind.prefix == prefix and (pressed := kind.parse(payload)) is not None:
+                    return handler(ctx, pressed)
+            return None
+
+        return route
 
     def handles(self, command_type: type, handler: DomainHandler) -> None:
         """Carry out the domain commands of one type that flows return."""

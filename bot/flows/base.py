@@ -16,12 +16,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.buttons import FlowChoice
 from bot.calendar import WorkCalendar
 from bot.i18n import Translator
 from bot.messages import Choices, Media, Option, Reply, Text
-from bot.payload import encode
-
-FLOW_PREFIX = "f"
 
 
 class FlowData(BaseModel):
@@ -132,7 +130,7 @@ class Flow(Generic[D]):
 
 def option(state: str, value: object, label: str) -> Option:
     """A button that answers `state` with `value`."""
-    return Option(label, encode(FLOW_PREFIX, state, value))
+    return Option(label, FlowChoice(state, str(value)).pack())
 
 
 def ask(text: str, state: str, options: list[tuple[object, str]]) -> Choices:
