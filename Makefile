@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run chat test lint typecheck unit bench clean
+.PHONY: help setup run chat test lint typecheck unit quick bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ lint: $(STAMP) ## ruff: lint and format check
 
 typecheck: $(STAMP) ## mypy --strict on bot, storage, scheduler.py
 	$(VENV)/bin/mypy
+
+quick: $(STAMP) ## the fast tier: every flow's tables and the unit tests, no database
+	$(PY) -m pytest -q tests/quick tests/unit
 
 unit: $(STAMP) ## the test suite only (SQLite and PostgreSQL)
 	bash scripts/with-postgres.sh $(PY) -m pytest -q
