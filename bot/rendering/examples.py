@@ -23,7 +23,10 @@ QUOTES = {
         "Data yang berkualitas adalah fondasi kebijakan yang tepat. Mari bekerja dengan "
         "integritas dan semangat melayani untuk Bengkulu yang lebih baik! 🙏"
     ),
-    "senja-oranye": "Jangan pernah berhenti belajar, karena hidup tak pernah berhenti mengajarkan.",
+    "senja-oranye": (
+        "Jangan pernah berhenti belajar, karena hidup tak pernah berhenti mengajarkan. 📚✨ "
+        "#BerkualitasTanpaBatas"
+    ),
     "potret-foto": "Bekerja ikhlas, cerdas, tuntas. Hasil tidak akan mengkhianati proses. 💪",
     "potret-garis": (
         "Perubahan besar selalu dimulai dari langkah kecil yang dilakukan dengan konsisten. "

@@ -17,6 +17,8 @@ SANS_BOLD = "DejaVuSans-Bold.ttf"
 SERIF = "DejaVuSerif.ttf"
 SERIF_BOLD = "DejaVuSerif-Bold.ttf"
 SERIF_ITALIC = "DejaVuSerif-Italic.ttf"
+EMOJI = "NotoColorEmoji.ttf"  # colour bitmaps (CBDT), one strike
+EMOJI_STRIKE = 109  # the only pixel size the bitmaps exist at; drawn scaled from there
 
 
 def font_path(name: str) -> Path:
@@ -41,6 +43,14 @@ def get_font(name: str, size: int) -> ImageFont.FreeTypeFont:
     # BASIC layout keeps measurements identical whether or not libraqm is installed.
     return ImageFont.truetype(
         str(font_path(name)), size=size, layout_engine=ImageFont.Layout.BASIC
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def emoji_font() -> ImageFont.FreeTypeFont:
+    """The colour emoji font at its bitmap strike."""
+    return ImageFont.truetype(
+        str(font_path(EMOJI)), size=EMOJI_STRIKE, layout_engine=ImageFont.Layout.BASIC
     )
 
 

@@ -29,6 +29,8 @@ _SLOT_KEYS = {
     "prefix",
     "overflow",
     "text",
+    "emoji",
+    "breakable",
 }
 
 
@@ -48,6 +50,8 @@ class TextSlot:
     prefix: str = ""
     overflow: Overflow = "raise"
     text: str = ""  # only for static slots
+    emoji: bool = False  # draw emoji in colour (quotes); otherwise they are left out
+    breakable: bool = True  # hyphenate words too long for a line (not for names)
 
     def fit(self, text: str, field: str) -> TextLayout:
         """Fit `prefix + text` into this slot (raises TextTooLong / EmptyText)."""
@@ -63,6 +67,8 @@ class TextSlot:
             max_chars=None if self.max_chars is None else self.max_chars + len(self.prefix),
             overflow=self.overflow,
             field=field,
+            emoji=self.emoji,
+            breakable=self.breakable,
         )
 
     def draw(self, draw: ImageDraw.ImageDraw, layout: TextLayout) -> None:
@@ -161,6 +167,9 @@ def parse_slot(table: object, where: str, canvas: tuple[int, int]) -> TextSlot:
     for key in ("prefix", "text"):
         if not isinstance(table.get(key, ""), str):
             raise TemplateError(f"{where}.{key}: expected a string")
+    for key in ("emoji", "breakable"):
+        if not isinstance(table.get(key, False), bool):
+            raise TemplateError(f"{where}.{key}: expected true or false")
     return TextSlot(
         box=parse_box(table["box"], f"{where}.box", canvas),
         font=font,
@@ -174,6 +183,8 @@ def parse_slot(table: object, where: str, canvas: tuple[int, int]) -> TextSlot:
         prefix=table.get("prefix", ""),
         overflow=cast(Overflow, _choice(table, "overflow", _OVERFLOWS, "raise", where)),
         text=table.get("text", ""),
+        emoji=table.get("emoji", False),
+        breakable=table.get("breakable", True),
     )
 
 

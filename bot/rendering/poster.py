@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageColor, ImageDraw, ImageStat
 
-from bot.rendering.errors import InvalidImage, TemplateError
+from bot.rendering.errors import EmptyText, InvalidImage, TemplateError
 from bot.rendering.fonts import SANS_BOLD, get_font
 from bot.rendering.images import circle_mask, cover, open_upload, ring, round_portrait
 from bot.rendering.layout import (
@@ -211,6 +211,8 @@ def layout_poster(
 ) -> PosterLayout:
     """Fit the quote, author and office lines without drawing (raises TextTooLong/EmptyText)."""
     tpl = _resolve(template)
+    if not sanitize_text(quote, tpl.quote.font):
+        raise EmptyText("quote")  # emoji decorate a quote; they are not one on their own
     author_layout = tpl.author.fit(author, "author") if author.strip() else None
     office_layout = tpl.office.fit(office, "office") if office.strip() else None
     return PosterLayout(tpl.quote.fit(quote, "quote"), author_layout, office_layout)

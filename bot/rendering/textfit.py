@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import ImageDraw
+from PIL import Image, ImageDraw
 
 from bot.rendering.errors import EmptyText, TextTooLong
-from bot.rendering.fonts import coverage, get_font
+from bot.rendering.fonts import EMOJI, EMOJI_STRIKE, coverage, emoji_font, get_font
 
 Align = Literal["left", "center", "right"]
 VAlign = Literal["top", "middle", "bottom"]
@@ -53,11 +53,25 @@ def _is_pictographic(cp: int) -> bool:
     return 0x1F000 <= cp <= 0x1FAFF or 0xE0000 <= cp <= 0xE007F
 
 
-def _clean_char(ch: str, cover: frozenset[int]) -> str:
+def is_emoji(ch: str, cover: frozenset[int]) -> bool:
+    """True when `ch` is drawn from the colour emoji font (in a layout that draws emoji)."""
+    cp = ord(ch)
+    if cp < 0x2000 or cp not in coverage(EMOJI):
+        return False
+    if 0x1F3FB <= cp <= 0x1F3FF or 0x1F1E6 <= cp <= 0x1F1FF:
+        return False  # skin tones and flag letters only make sense in sequences we don't shape
+    if _is_pictographic(cp) or ch in EMOJI_SUBSTITUTES:
+        return True
+    return unicodedata.category(ch) == "So" and cp not in cover
+
+
+def _clean_char(ch: str, cover: frozenset[int], emoji: bool = False) -> str:
     """Return what to print for one character: itself, a stand-in, or nothing."""
     cp = ord(ch)
     if 0x20 < cp < 0x7F and cp in cover:
         return ch  # printable ASCII: by far the most common case, skip the Unicode lookups
+    if emoji and is_emoji(ch, cover):
+        return ch
     category = unicodedata.category(ch)
     if category in {"Cf", "Co", "Cs", "Cn"} or 0xFE00 <= cp <= 0xFE0F or cp == 0x20E3:
         return ""  # zero-width joiners, variation selectors, keycaps, private use
@@ -84,9 +98,11 @@ def _clean_char(ch: str, cover: frozenset[int]) -> str:
     return ""
 
 
-def sanitize_text(text: str, font: str) -> str:
+def sanitize_text(text: str, font: str, *, emoji: bool = False) -> str:
     """Normalise text for `font`: drop/replace emoji and missing glyphs, collapse spaces.
 
+    With `emoji`, emoji the colour emoji font has are kept (and drawn in colour); skin tones,
+    joiners and flags are still dropped, since the layout does not shape emoji sequences.
     Explicit newlines are kept; runs of blank lines become one blank line, and blank lines at
     the start or end are removed.
     """
@@ -96,7 +112,7 @@ def sanitize_text(text: str, font: str) -> str:
     text = text.replace("\u2028", "\n").replace("\u2029", "\n").replace("\x85", "\n")
     out_lines: list[str] = []
     for raw_line in text.split("\n"):
-        cleaned = "".join(_clean_char(ch, cover) for ch in raw_line)
+        cleaned = "".join(_clean_char(ch, cover, emoji) for ch in raw_line)
         line = " ".join(cleaned.split())
         if line or (out_lines and out_lines[-1]):
             out_lines.append(line)
@@ -159,6 +175,7 @@ class TextLayout:
     box: Box
     lines: tuple[LaidLine, ...]
     truncated: bool = False
+    emoji: bool = False  # emoji in the text are drawn in colour from the emoji font
 
     def ink_bbox(self) -> BBox | None:
         """Union of all line boxes, or None if nothing is drawn."""
@@ -175,9 +192,23 @@ class TextLayout:
     def draw(self, draw: ImageDraw.ImageDraw, fill: Color) -> None:
         """Draw every line onto `draw` in colour `fill`."""
         font = get_font(self.font, self.size)
+        m = _metrics(self.font, self.size, self.emoji)
         for line in self.lines:
-            if line.text:
+            if not line.text:
+                continue
+            if not m.has_emoji(line.text):
                 draw.text(line.origin, line.text, font=font, fill=fill, anchor="la")
+                continue
+            x, y = float(line.origin[0]), line.origin[1]
+            for piece, is_emoji_run in m.segments(line.text):
+                if not is_emoji_run:
+                    draw.text((x, y), piece, font=font, fill=fill, anchor="la")
+                    x += font.getlength(piece)
+                    continue
+                for ch in piece:
+                    tile, dy = _emoji_tile(ch, self.size, m.ascent)
+                    _paste(draw, tile, (round(x), y + dy))
+                    x += m.emoji_advance(ch)
 
 
 @dataclass(frozen=True)
@@ -194,9 +225,11 @@ class _Run:
 class _Metrics:
     """Per-character metric table of one font at one size, with a small word cache."""
 
-    def __init__(self, font: str, size: int) -> None:
+    def __init__(self, font: str, size: int, emoji: bool = False) -> None:
         self.font = font
         self.size = size
+        self.emoji = emoji
+        self._cover = coverage(font)
         self._ft = get_font(font, size)
         self._chars: dict[str, tuple[float, int, int, int, int]] = {}
         self._words: dict[str, _Run] = {}
@@ -208,10 +241,41 @@ class _Metrics:
     def _char(self, ch: str) -> tuple[float, int, int, int, int]:
         found = self._chars.get(ch)
         if found is None:
-            left, top, right, bottom = (int(v) for v in self._ft.getbbox(ch, anchor="la"))
-            found = (self._ft.getlength(ch), left, top, right, bottom)
+            if self.emoji and is_emoji(ch, self._cover):
+                scale = self.size / EMOJI_STRIKE
+                left, top, right, bottom = emoji_font().getbbox(ch, anchor="la")
+                dy = _emoji_dy(self.size, self.ascent)
+                found = (
+                    self.emoji_advance(ch),
+                    int(left * scale),
+                    int(dy + top * scale),
+                    int(right * scale + 0.999),
+                    int(dy + bottom * scale + 0.999),
+                )
+            else:
+                left, top, right, bottom = (int(v) for v in self._ft.getbbox(ch, anchor="la"))
+                found = (self._ft.getlength(ch), left, top, right, bottom)
             self._chars[ch] = found
         return found
+
+    def emoji_advance(self, ch: str) -> float:
+        """How far an emoji moves the pen at this size."""
+        return emoji_font().getlength(ch) * self.size / EMOJI_STRIKE
+
+    def has_emoji(self, text: str) -> bool:
+        """True when some character of `text` is drawn from the emoji font."""
+        return self.emoji and any(is_emoji(ch, self._cover) for ch in text)
+
+    def segments(self, text: str) -> list[tuple[str, bool]]:
+        """`text` cut into runs of plain text and runs of emoji."""
+        out: list[tuple[str, bool]] = []
+        for ch in text:
+            flag = self.emoji and is_emoji(ch, self._cover)
+            if out and out[-1][1] == flag:
+                out[-1] = (out[-1][0] + ch, flag)
+            else:
+                out.append((ch, flag))
+        return out
 
     def run(self, word: str) -> _Run:
         """Estimate the metrics of `word` (no kerning; real measurement happens later)."""
@@ -245,17 +309,71 @@ class _Metrics:
 
     def real_bbox(self, text: str) -> BBox:
         """FreeType's bounding box of `text` drawn at the origin with anchor "la"."""
-        left, top, right, bottom = self._ft.getbbox(text, anchor="la")
-        return int(left), int(top), int(right), int(bottom)
+        if not self.has_emoji(text):
+            left, top, right, bottom = self._ft.getbbox(text, anchor="la")
+            return int(left), int(top), int(right), int(bottom)
+        x = 0.0
+        boxes: list[tuple[float, float, float, float]] = []
+        for piece, is_emoji_run in self.segments(text):
+            if is_emoji_run:
+                for ch in piece:
+                    _, c_left, c_top, c_right, c_bottom = self._char(ch)
+                    boxes.append((x + c_left, c_top, x + c_right, c_bottom))
+                    x += self.emoji_advance(ch)
+            else:
+                left, top, right, bottom = self._ft.getbbox(piece, anchor="la")
+                if not piece.isspace():
+                    boxes.append((x + left, top, x + right, bottom))
+                x += self._ft.getlength(piece)
+        return (
+            int(min(b[0] for b in boxes)),
+            int(min(b[1] for b in boxes)),
+            int(max(b[2] for b in boxes) + 0.999),
+            int(max(b[3] for b in boxes) + 0.999),
+        )
 
 
 @functools.lru_cache(maxsize=128)  # bounded: the bot runs for weeks
-def _metrics(font: str, size: int) -> _Metrics:
-    return _Metrics(font, size)
+def _metrics(font: str, size: int, emoji: bool = False) -> _Metrics:
+    return _Metrics(font, size, emoji)
 
 
-def _break_word(word: str, m: _Metrics, width: float) -> list[str] | None:
-    """Split a word wider than `width` into pieces that fit, hyphenating between letters."""
+def _emoji_dy(size: int, ascent: int) -> float:
+    """Where an emoji's own top sits below the line's origin: its baseline on the text's."""
+    emoji_ascent = emoji_font().getmetrics()[0]
+    return ascent - emoji_ascent * size / EMOJI_STRIKE
+
+
+@functools.lru_cache(maxsize=256)
+def _emoji_tile(ch: str, size: int, ascent: int) -> tuple[Image.Image, int]:
+    """One emoji drawn in colour at `size` (scaled from the strike), and its offset from the
+    line's origin."""
+    font = emoji_font()
+    width = max(1, int(font.getlength(ch)))
+    height = sum(font.getmetrics())
+    strike = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    ImageDraw.Draw(strike).text((0, 0), ch, font=font, embedded_color=True, anchor="la")
+    scale = size / EMOJI_STRIKE
+    tile = strike.resize(
+        (max(1, round(width * scale)), max(1, round(height * scale))), Image.Resampling.LANCZOS
+    )
+    return tile, round(_emoji_dy(size, ascent))
+
+
+def _paste(draw: ImageDraw.ImageDraw, tile: Image.Image, at: tuple[int, int]) -> None:
+    # ImageDraw keeps the image it draws on; colour bitmaps are pasted onto it directly.
+    image: Image.Image = draw._image
+    if image.mode == "RGBA":
+        image.alpha_composite(tile, dest=(max(0, at[0]), max(0, at[1])))
+    else:
+        image.paste(tile, at, tile)
+
+
+def _break_word(word: str, m: _Metrics, width: float, hyphenate: bool = True) -> list[str] | None:
+    """Split a word wider than `width` into pieces that fit, hyphenating between letters.
+
+    Without `hyphenate` (web addresses) a piece may only end right after a `/` or `-`.
+    """
     pieces: list[str] = []
     rest = word
     while m.width(rest) > width:
@@ -264,7 +382,7 @@ def _break_word(word: str, m: _Metrics, width: float) -> list[str] | None:
         while lo < hi:
             mid = (lo + hi + 1) // 2
             prefix = rest[:mid]
-            needs_hyphen = prefix[-1].isalnum() and rest[mid].isalnum()
+            needs_hyphen = hyphenate and prefix[-1].isalnum() and rest[mid].isalnum()
             candidate = prefix + HYPHEN if needs_hyphen else prefix
             if m.width(candidate) <= width:
                 lo = mid
@@ -274,12 +392,16 @@ def _break_word(word: str, m: _Metrics, width: float) -> list[str] | None:
             return None  # not even one character fits: the size is too large
         cut = lo
         # Prefer breaking right after an existing hyphen or slash if that keeps most of the line.
-        for sep_at in range(cut - 1, cut // 2, -1):
+        floor = 0 if not hyphenate else cut // 2
+        for sep_at in range(cut - 1, floor, -1):
             if rest[sep_at] in "-/":
                 cut = sep_at + 1
                 break
+        else:
+            if not hyphenate:
+                return None
         prefix = rest[:cut]
-        if prefix[-1].isalnum() and rest[cut].isalnum():
+        if hyphenate and prefix[-1].isalnum() and rest[cut].isalnum():
             prefix += HYPHEN
         pieces.append(prefix)
         rest = rest[cut:]
@@ -287,10 +409,26 @@ def _break_word(word: str, m: _Metrics, width: float) -> list[str] | None:
     return pieces
 
 
-def _wrap(text: str, m: _Metrics, width: float) -> list[tuple[str, _Run | None]] | None:
+def _tag(word: str) -> bool:
+    """Hashtags and mentions: never broken across lines."""
+    return word.lstrip("(\"'“‘").startswith(("#", "@"))
+
+
+def _address(word: str) -> bool:
+    """Web addresses: broken only after a `/` or `-`, never hyphenated."""
+    bare = word.lstrip("(\"'“‘")
+    return bare.startswith("www.") or "://" in bare
+
+
+def _wrap(
+    text: str, m: _Metrics, width: float, breakable: bool = True
+) -> list[tuple[str, _Run | None]] | None:
     """Greedy word wrap of every paragraph, with each line's estimated metrics.
 
-    Returns None if some character is wider than `width`; blank lines have no metrics.
+    A word wider than the line is hyphenated; hashtags and mentions (and every word when not
+    `breakable`: names) stay whole, web addresses break only after `/` or `-`; when that
+    cannot fit, the size is too large. Returns None if something cannot fit in `width`;
+    blank lines have no metrics.
     """
     lines: list[tuple[str, _Run | None]] = []
     for paragraph in text.split("\n"):
@@ -318,7 +456,11 @@ def _wrap(text: str, m: _Metrics, width: float) -> list[tuple[str, _Run | None]]
             if run.right - run.left <= width:
                 current, cur = word, run
                 continue
-            pieces = _break_word(word, m, width)
+            pieces = (
+                _break_word(word, m, width, hyphenate=not _address(word))
+                if breakable and not _tag(word)
+                else None
+            )
             if pieces is None:
                 return None
             lines.extend((piece, m.run(piece)) for piece in pieces[:-1])
@@ -415,9 +557,11 @@ def _try_size(
     max_lines: int | None,
     *,
     real: bool,
+    emoji: bool = False,
+    breakable: bool = True,
 ) -> tuple[LaidLine, ...] | None:
-    m = _metrics(font, size)
-    lines = _wrap(text, m, box.w)
+    m = _metrics(font, size, emoji)
+    lines = _wrap(text, m, box.w, breakable)
     if lines is None or (max_lines is not None and len(lines) > max_lines):
         return None
     return _place(lines, m, box, line_spacing, align, valign, real=real)
@@ -432,10 +576,12 @@ def _ellipsize(
     align: Align,
     valign: VAlign,
     max_lines: int | None,
+    emoji: bool = False,
+    breakable: bool = True,
 ) -> tuple[LaidLine, ...] | None:
     """Keep as many lines as fit at `size` and end the last one with an ellipsis."""
-    m = _metrics(font, size)
-    lines = _wrap(text, m, box.w)
+    m = _metrics(font, size, emoji)
+    lines = _wrap(text, m, box.w, breakable)
     if lines is None:
         return None
     keep = _lines_capacity(m, box, line_spacing)
@@ -471,8 +617,12 @@ def fit_text(
     max_chars: int | None = None,
     overflow: Overflow = "raise",
     field: str = "text",
+    emoji: bool = False,
+    breakable: bool = True,
 ) -> TextLayout:
     """Fit `text` in `box` at the largest size in `size_range` that fits; see module doc.
+
+    With `emoji`, emoji are drawn in colour; without `breakable` no word is hyphenated (names).
 
     Raises EmptyText if nothing printable remains, and TextTooLong (with the character limit)
     if it cannot fit at the minimum size and `overflow` is "raise"; with "ellipsis" the text is
@@ -483,13 +633,23 @@ def fit_text(
         raise ValueError(f"bad size range {size_range!r}")
     if line_spacing <= 0:
         raise ValueError("line_spacing must be positive")
-    clean = sanitize_text(text, font)
+    clean = sanitize_text(text, font, emoji=emoji)
     if not clean:
         raise EmptyText(field)
 
     def attempt(candidate: str, size: int, real: bool) -> tuple[LaidLine, ...] | None:
         return _try_size(
-            candidate, font, size, box, line_spacing, align, valign, max_lines, real=real
+            candidate,
+            font,
+            size,
+            box,
+            line_spacing,
+            align,
+            valign,
+            max_lines,
+            real=real,
+            emoji=emoji,
+            breakable=breakable,
         )
 
     def too_long() -> TextTooLong:
@@ -509,7 +669,7 @@ def fit_text(
         while lo > 0 and not fits(lo, True):
             lo -= 1
         limit = lo if max_chars is None else min(lo, max_chars)
-        m = _metrics(font, size_min)
+        m = _metrics(font, size_min, emoji)
         cap = _lines_capacity(m, box, line_spacing)
         if max_lines is not None:
             cap = min(cap, max_lines)
@@ -536,9 +696,11 @@ def fit_text(
         for size in range(best, size_min - 1, -1):
             placed = attempt(clean, size, True)
             if placed is not None:
-                return TextLayout(clean, font, size, box, placed)
+                return TextLayout(clean, font, size, box, placed, emoji=emoji)
     if overflow == "ellipsis":
-        placed = _ellipsize(clean, font, size_min, box, line_spacing, align, valign, max_lines)
+        placed = _ellipsize(
+            clean, font, size_min, box, line_spacing, align, valign, max_lines, emoji, breakable
+        )
         if placed is not None:
-            return TextLayout(clean, font, size_min, box, placed, truncated=True)
+            return TextLayout(clean, font, size_min, box, placed, truncated=True, emoji=emoji)
     raise too_long()

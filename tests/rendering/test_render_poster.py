@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from bot.rendering.errors import InvalidImage, TemplateError, TextTooLong
+from bot.rendering.errors import EmptyText, InvalidImage, TemplateError, TextTooLong
 from bot.rendering.poster import (
     POSTERS_DIR,
+    layout_poster,
     list_templates,
     load_template,
     make_variant,
@@ -240,3 +241,40 @@ def test_make_variant_names(poster_root: Path, tmp_path: Path) -> None:
         make_variant("biru-gelombang", source, "senja-oranye", root=poster_root)
     with pytest.raises(TemplateError):
         make_variant("tidak-ada", source, "baru", root=poster_root)
+
+
+def _saturated_warm(image: Image.Image, box: tuple[int, int, int, int]) -> int:
+    """Pixels in `box` that are clearly red/orange/yellow (none in the blue template's text)."""
+    region = image.convert("RGB").crop(box)
+    return sum(1 for r, g, b in region.getdata() if r > 200 and b < 90 and r - b > 150)
+
+
+def test_emoji_in_a_quote_are_drawn_in_colour(tmp_path: Path) -> None:
+    quote = "Semangat pagi, rekan-rekan"
+    render_poster("biru-gelombang", quote, "Andi", "BPS", tmp_path / "plain.png")
+    render_poster("biru-gelombang", quote + " 🔥", "Andi", "BPS", tmp_path / "fire.png")
+    quote_box = (110, 220, 970, 720)
+    with Image.open(tmp_path / "plain.png") as plain, Image.open(tmp_path / "fire.png") as fire:
+        assert _saturated_warm(plain, quote_box) == 0
+        assert _saturated_warm(fire, quote_box) > 200  # the flame, in its own colours
+
+
+def test_a_quote_of_only_emoji_is_still_refused(tmp_path: Path) -> None:
+    with pytest.raises(EmptyText):
+        render_poster("biru-gelombang", "🔥🔥 🙏", "Andi", "BPS", tmp_path / "p.png")
+
+
+def test_a_hashtag_is_never_hyphenated() -> None:
+    tag = "#BerkualitasTanpaBatasUntukNegeri"
+    layout = layout_poster("potret-garis", f"Mari bekerja bersama {tag} {tag}", "Andi", "BPS")
+    lines = [line.text for line in layout.quote.lines]
+    assert all(not line.endswith("-") for line in lines), lines
+    assert sum(line.split().count(tag) for line in lines) == 2, lines
+
+
+def test_the_footer_strip_shows_the_network(tmp_path: Path) -> None:
+    render_poster("senja-oranye", "Belajar setiap hari.", "Andi", "BPS", tmp_path / "p.png")
+    with Image.open(tmp_path / "p.png") as poster:
+        footer = poster.convert("RGB").crop((110, 942, 970, 990))
+        white = sum(1 for r, g, b in footer.getdata() if min(r, g, b) > 230)
+    assert white > 500  # the text in the blue strip

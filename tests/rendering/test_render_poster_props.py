@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 from hypothesis import HealthCheck, given, settings
@@ -11,7 +12,7 @@ from PIL import Image, ImageDraw
 from bot.rendering.errors import EmptyText, RenderError, TextTooLong
 from bot.rendering.fonts import coverage, get_font
 from bot.rendering.poster import PosterTemplate, list_templates, load_template
-from bot.rendering.textfit import TextLayout, fit_text, sanitize_text
+from bot.rendering.textfit import TextLayout, fit_text, is_emoji, sanitize_text
 from tests.rendering.strategies import ordinary_quotes, quotes
 
 _DRAW = ImageDraw.Draw(Image.new("RGB", (1, 1)))
@@ -31,11 +32,21 @@ def check_layout(tpl: PosterTemplate, layout: TextLayout) -> None:
     for line in layout.lines:
         if not line.text:
             continue
-        # Re-measure independently of the layout code: real FreeType box at the drawn origin.
-        left, top, right, bottom = _DRAW.textbbox(line.origin, line.text, font=font)
-        bbox = (int(left), int(top), int(right), int(bottom))
-        assert slot.box.contains(bbox), (tpl.name, line, slot.box)
-        assert all(ord(c) in cover for c in line.text), line.text  # never a tofu box
+        if any(is_emoji(c, cover) for c in line.text):
+            # Colour emoji are pasted bitmaps: draw the line alone and take its real ink.
+            canvas = Image.new("RGBA", tpl.canvas, (0, 0, 0, 0))
+            one = replace(layout, lines=(line,))
+            one.draw(ImageDraw.Draw(canvas), "#000000")
+            ink = canvas.getchannel("A").getbbox()
+            assert ink is not None, line
+            assert slot.box.contains(ink), (tpl.name, line, slot.box)
+        else:
+            # Re-measure independently of the layout code: real FreeType box at the origin.
+            left, top, right, bottom = _DRAW.textbbox(line.origin, line.text, font=font)
+            bbox = (int(left), int(top), int(right), int(bottom))
+            assert slot.box.contains(bbox), (tpl.name, line, slot.box)
+        # Never a tofu box: each character is the font's or a colour emoji.
+        assert all(ord(c) in cover or is_emoji(c, cover) for c in line.text), line.text
 
 
 def test_templates_cover_both_sizes() -> None:
@@ -59,7 +70,7 @@ def test_quote_fits_or_raises_with_limit(quote: str) -> None:
             outcome = slot.fit(quote, "quote")
         except (EmptyText, TextTooLong) as exc:
             outcome = exc
-        clean = sanitize_text(quote, slot.font)
+        clean = sanitize_text(quote, slot.font, emoji=slot.emoji)
         if isinstance(outcome, TextLayout):
             check_layout(tpl, outcome)
         elif isinstance(outcome, EmptyText):
@@ -82,6 +93,7 @@ def test_quote_fits_or_raises_with_limit(quote: str) -> None:
                     align=slot.align,
                     valign=slot.valign,
                     max_lines=slot.max_lines,
+                    emoji=slot.emoji,
                 )
 
 
