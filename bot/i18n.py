@@ -6,6 +6,7 @@ Each file is a namespace (`core.toml` gives keys `core.<name>`); each entry has 
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Callable
@@ -18,6 +19,27 @@ MESSAGES_DIR = ROOT / "templates" / "messages"
 LANGUAGES = ("id", "en")
 
 Translator = Callable[..., str]
+
+# A value that ends with the punctuation its text puts after it ("Andi, S.Si." + ".") must not
+# show it twice; an ellipsis ("...") is left alone.
+_DOUBLED = re.compile(r"(?<![.])(?:([.,;:])\1|([!?])\.)(?![.])")
+
+
+# "Serawai: {name}" with a name that starts with "Serawai", or "komunitas {community}" with
+# "Komunitas A" (the capital shows the value is a name), says the word once.
+_LABEL_REPEATED = re.compile(r"\b(\w+)(:?) (?=(\w+)\b)")
+
+
+def _once(match: re.Match[str]) -> str:
+    first, colon, second = match[1], match[2], match[3]
+    named = first.islower() and second[0].isupper()
+    return "" if first.casefold() == second.casefold() and (colon or named) else match[0]
+
+
+def tidy(text: str) -> str:
+    """The text with punctuation doubled by a filled-in value shown once, and a label that the
+    value repeats ("Serawai: Serawai Triwulan I") given once."""
+    return _LABEL_REPEATED.sub(_once, _DOUBLED.sub(lambda m: m[1] or m[2], text))
 
 
 class Catalog:
@@ -41,7 +63,7 @@ class Catalog:
         """The text for `key` in `lang` (Indonesian when missing), placeholders filled."""
         texts = self.entries[key]
         template = texts.get(lang) or texts["id"]
-        return template.format(**values) if values else template
+        return tidy(template.format(**values)) if values else template
 
     def translator(self, lang: str) -> Translator:
         """A `t(key, **values)` bound to one language."""

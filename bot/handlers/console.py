@@ -17,6 +17,7 @@ from typing import TextIO
 
 from bot.app import App
 from bot.dispatch import dispatch
+from bot.markup import plain
 from bot.messages import (
     Channel,
     Choices,
@@ -34,7 +35,11 @@ from storage.db import transaction
 
 
 def render(reply: Reply) -> str:
-    """A reply as the console shows it."""
+    """A reply as the console shows it (plain text: the catalog's markers removed)."""
+    return plain(_render(reply))
+
+
+def _render(reply: Reply) -> str:
     match reply:
         case Text(text=text):
             return text

@@ -75,6 +75,7 @@ from bot.handlers.base import (
     SendError,
     TransientSendError,
 )
+from bot.markup import plain, telegram_html
 from bot.messages import (
     Channel,
     Choices,
@@ -98,6 +99,7 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 
 MAX_TEXT = 4096  # UTF-16 code units, Telegram's limit for a message
 MAX_CAPTION = 1024
+HTML = "HTML"  # parse mode: catalog markup goes as <b>/<i>/<s> (bot/markup.py)
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
 OVERALL_PER_SECOND = 25  # messages/s across all chats (Telegram's limit is about 30)
@@ -518,7 +520,7 @@ def _keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup:
     for option in options:
         if not 1 <= len(option.payload.encode()) <= MAX_CALLBACK_DATA:
             raise PermanentSendError(f"button payload not 1-64 bytes: {option.payload!r}")
-    buttons = [InlineKeyboardButton(o.label, callback_data=o.payload) for o in options]
+    buttons = [InlineKeyboardButton(plain(o.label), callback_data=o.payload) for o in options]
     per_row = 2 if all(len(o.label) <= SHORT_LABEL for o in options) else 1
     return InlineKeyboardMarkup(
         [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
@@ -595,7 +597,9 @@ class TelegramSender:
             async def send(
                 chunk: str = chunk, chunk_markup: Markup | None = chunk_markup
             ) -> Message:
-                return await self._bot.send_message(chat_id, chunk, reply_markup=chunk_markup)
+                return await self._bot.send_message(
+                    chat_id, telegram_html(chunk), parse_mode=HTML, reply_markup=chunk_markup
+                )
 
             message = await self._paced(chat_id, send)
         assert message is not None
@@ -629,19 +633,20 @@ class TelegramSender:
     ) -> Message:
         if not path.is_file():
             raise PermanentSendError(f"file to send is missing: {path}")
-        fits = _units(caption) <= MAX_CAPTION
-        first_caption = caption if fits and caption else None
+        fits = _units(plain(caption)) <= MAX_CAPTION
+        first_caption = telegram_html(caption) if fits and caption else None
         removal = self._take_removal(chat_id)
 
         async def upload() -> Message:
             if kind == "photo":
                 return await self._bot.send_photo(
-                    chat_id, path, caption=first_caption, reply_markup=removal
+                    chat_id, path, caption=first_caption, parse_mode=HTML, reply_markup=removal
                 )
             return await self._bot.send_document(
                 chat_id,
                 path,
                 caption=first_caption,
+                parse_mode=HTML,
                 filename=filename or path.name,
                 reply_markup=removal,
             )

@@ -40,8 +40,18 @@ async def test_text(bot_api: FakeBotAPI, sender: TelegramSender) -> None:
     (call,) = bot_api.calls_to("sendMessage")
     assert call.params["chat_id"] == 111
     assert call.params["text"] == "Selamat pagi"
-    assert "parse_mode" not in call.params  # plain text: user data never parsed as markup
+    assert call.params["parse_mode"] == "HTML"  # catalog markup rendered, user text escaped
     assert (111, int(message_id)) in bot_api.messages
+
+
+@pytest.mark.asyncio
+async def test_markup_renders_and_user_text_stays_text(
+    bot_api: FakeBotAPI, sender: TelegramSender
+) -> None:
+    message_id = await sender.send(_delivery(Text("Tema *Data <Kita> & Anda* dipilih_ya_")))
+    shown = bot_api.messages[(111, int(message_id))]
+    assert shown["text"] == "Tema Data <Kita> & Anda dipilih_ya_"  # no raw asterisks
+    assert shown["entities"] == [{"type": "bold", "offset": 5, "length": 18}]
 
 
 @pytest.mark.asyncio

@@ -41,6 +41,46 @@ from tests.fakes._server import (
 
 DEFAULT_TOKEN = "123456789:fake-token-for-tests-only"
 
+# Telegram's HTML parse mode: these tags, these four entities, anything else is refused.
+_HTML_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre"})
+_HTML_TOKEN = re.compile(r"<(/?)([a-z-]+)>|&(lt|gt|amp|quot);|[<>&]")
+_ENTITY_TYPE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+                "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
+                "del": "strikethrough", "code": "code", "pre": "pre"}  # fmt: skip
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """What Telegram makes of `text` in HTML parse mode: the visible text and its entities.
+
+    Raises ApiError 400 "can't parse entities" as the Bot API does for an unknown tag, a bare
+    `<`/`&`, or tags that do not nest.
+    """
+    out: list[str] = []
+    entities: list[dict[str, Any]] = []
+    stack: list[tuple[str, int]] = []
+    position = 0
+    for match in _HTML_TOKEN.finditer(text):
+        out.append(text[position : match.start()])
+        position = match.end()
+        closing, tag, entity = match[1], match[2], match[3]
+        if entity:
+            out.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}[entity])
+        elif tag is None or tag not in _HTML_TAGS:
+            raise ApiError(400, f"Bad Request: can't parse entities: unsupported {match[0]!r}")
+        elif not closing:
+            stack.append((tag, _utf16_len("".join(out))))
+        else:
+            if not stack or stack[-1][0] != tag:
+                raise ApiError(400, f"Bad Request: can't parse entities: unmatched </{tag}>")
+            _, start = stack.pop()
+            length = _utf16_len("".join(out)) - start
+            entities.append({"type": _ENTITY_TYPE[tag], "offset": start, "length": length})
+    if stack:
+        raise ApiError(400, f"Bad Request: can't parse entities: <{stack[-1][0]}> not closed")
+    out.append(text[position:])
+    return "".join(out), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+
+
 SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument"})
 _JSON_FIELDS = frozenset(
     {
@@ -643,21 +683,32 @@ class FakeBotAPI:
             return message
 
     @staticmethod
-    def _caption(params: dict[str, Any]) -> str | None:
-        caption = params.get("caption")
-        if caption is not None and _utf16_len(str(caption)) > 1024:
+    def _parsed(params: dict[str, Any], field: str) -> tuple[str, list[dict[str, Any]]]:
+        raw = str(params.get(field, ""))
+        mode = params.get("parse_mode")
+        if mode is None:
+            return raw, []
+        if mode != "HTML":
+            raise ApiError(400, f"Bad Request: unsupported parse_mode {mode!r} in this fake")
+        return parse_html(raw)
+
+    def _caption(self, params: dict[str, Any]) -> str | None:
+        if params.get("caption") is None:
+            return None
+        caption, _ = self._parsed(params, "caption")
+        if _utf16_len(caption) > 1024:
             raise ApiError(400, "Bad Request: message caption is too long")
-        return None if caption in (None, "") else str(caption)
+        return None if caption == "" else caption
 
     async def _send_message(self, params: dict[str, Any], files: dict[str, UploadedFile]) -> Any:
         chat_id = self._chat(params)
-        text = str(params.get("text", ""))
+        text, entities = self._parsed(params, "text")
         if not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if _utf16_len(text) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
         markup = self._check_markup(params.get("reply_markup"))
-        return self._store(chat_id, text=text, reply_markup=markup)
+        return self._store(chat_id, text=text, entities=entities or None, reply_markup=markup)
 
     def _input_file(
         self, name: str, params: dict[str, Any], files: dict[str, UploadedFile]
