@@ -16,6 +16,8 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.app import App, build_app
+from bot.health import record_tick
+from bot.logs import configure_logging
 from bot.outbox import release_stuck
 from bot.reminders import TickReport, ensure_recurring, tick
 from storage.db import transaction
@@ -24,11 +26,16 @@ log = logging.getLogger("scheduler")
 
 
 def run_due(app: App) -> TickReport:
-    """One tick: recurring work ensured, due reminders into the outbox, stuck messages released."""
+    """One tick: recurring work ensured, due reminders into the outbox, stuck messages released.
+
+    The tick's time is recorded last, with the release, for /readyz: a tick that fails
+    leaves the previous time, and readiness fails once three intervals pass without one.
+    """
     ensure_recurring(app)
     report = tick(app)
     with transaction(app.sessions) as session:
         release_stuck(session, app.clock(), timedelta(minutes=5))
+        record_tick(session, app.clock())
     if report.sent or report.past or report.failed:
         log.info(
             "tick: %d sent, %d collapsed, %d past, %d skipped, %d failed",
@@ -66,11 +73,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="CAN Bot scheduler")
     parser.add_argument("--once", action="store_true", help="do the due work once and exit")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    from bot.config import ConfigError
+    from bot.config import ConfigError, load_settings
 
     try:
-        app = build_app()
+        settings = load_settings()
+        configure_logging(settings.log_level, settings.log_format)
+        app = build_app(settings)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from bot.calendar import WorkCalendar, utcnow
 from bot.config import Settings, load_settings
 from bot.i18n import Catalog
 from bot.messages import Channel
+from bot.metrics import Metrics
 from bot.registry import Registry
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import ExtraHoliday
@@ -37,7 +38,11 @@ class App:
     channels: frozenset[Channel]
     # Wakes the sender when dispatch queued something (set by the running sender).
     on_queued: Callable[[], None] = field(default=lambda: None)
+    metrics: Metrics = field(default_factory=Metrics)
     _calendar_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self.metrics.watch(self)
 
     def reload_calendar(self) -> None:
         """Re-read the dates admins added."""

@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     port: int = 8080
     public_base_url: str = ""
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Bearer token for /metrics from elsewhere than loopback (unset: loopback only).
+    metrics_token: SecretStr | None = None
     default_language: Literal["id", "en"] = "id"
     conversation_idle_minutes: int = 120
     max_message_chars: int = 4000

@@ -67,6 +67,14 @@ class _Rejected(Exception):
 
 def dispatch(app: App, inbound: Inbound) -> DispatchResult:
     """Process one inbound message; safe to call again with a redelivered one."""
+    started = time.perf_counter()
+    try:
+        return _dispatch(app, inbound)
+    finally:
+        app.metrics.step(inbound.channel.value, time.perf_counter() - started)
+
+
+def _dispatch(app: App, inbound: Inbound) -> DispatchResult:
     for attempt in range(6):
         try:
             with transaction(app.sessions) as session:

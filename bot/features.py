@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core, event_team, pegasus, reports, serawai
+from bot.services import core, directory_chat, event_team, pegasus, reports, serawai
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
+    directory_chat.register,
     event_team.register,
     pegasus.register,
     serawai.register,

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.directory import NIP_RE, grant, normalize_phone
+from bot.services.directory import NIP_RE, active_grants, grant, normalize_phone
 from storage.models import Employee, Office, Role
 
 ALIASES = {
@@ -163,17 +163,65 @@ def validate(raw_rows: list[dict[str, str]], office_codes: set[str]) -> list[Row
     return rows
 
 
-def import_employees(session: Session, path: Path, now: datetime) -> tuple[int, int]:
-    """Import a file inside the caller's transaction; (created, updated)."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """What a valid file would do: every row, sorted into added, changed and left alone."""
+
+    rows: tuple[Row, ...]
+    added: tuple[Row, ...]
+    changed: tuple[Row, ...]
+    unchanged: tuple[Row, ...]
+
+
+def plan_import(session: Session, path: Path) -> ImportPlan:
+    """Read and check a file against the directory; writes nothing (ImportRejected: bad row)."""
     offices = {o.code: o for o in session.scalars(select(Office))}
     rows = validate(read_rows(path), set(offices))
-    created = updated = 0
+    added: list[Row] = []
+    changed: list[Row] = []
+    unchanged: list[Row] = []
+    released: set[str] = set()  # numbers an earlier row moved its holder away from
     for number, row in enumerate(rows, start=2):
         employee = session.scalar(select(Employee).where(Employee.nip == row.nip))
         if row.phone:
             holder = session.scalar(select(Employee).where(Employee.phone == row.phone))
-            if holder is not None and holder.nip != row.nip:
+            if holder is not None and holder.nip != row.nip and row.phone not in released:
                 raise ImportRejected(number, f"nomor {row.phone} sudah dipakai {holder.name}")
+            if employee is not None and employee.phone and employee.phone != row.phone:
+                released.add(employee.phone)
+        if employee is None:
+            added.append(row)
+        elif _differs(session, employee, row, offices[row.office].id):
+            changed.append(row)
+        else:
+            unchanged.append(row)
+    return ImportPlan(tuple(rows), tuple(added), tuple(changed), tuple(unchanged))
+
+
+def _differs(session: Session, employee: Employee, row: Row, office_id: int) -> bool:
+    """True when importing `row` would change `employee` (a field, or a role to add)."""
+    fields = (
+        (employee.name, row.name),
+        (employee.office_id, office_id),
+        (employee.phone, row.phone or employee.phone),
+        (employee.telegram_id, row.telegram_id or employee.telegram_id),
+        (employee.position, row.position),
+        (employee.community, row.community),
+        (employee.language, row.language),
+        (employee.active, row.active),
+    )
+    if any(old != new for old, new in fields):
+        return True
+    held = {(g.role, g.office_id) for g in active_grants(session, employee.id)}
+    return any((role, office_id if role == Role.CA else None) not in held for role in row.roles)
+
+
+def apply_import(session: Session, plan: ImportPlan, now: datetime) -> tuple[int, int]:
+    """Write a plan inside the caller's transaction; (created, updated)."""
+    offices = {o.code: o for o in session.scalars(select(Office))}
+    created = updated = 0
+    for row in plan.rows:
+        employee = session.scalar(select(Employee).where(Employee.nip == row.nip))
         if employee is None:
             employee = Employee(nip=row.nip, created_at=now, language=row.language)
             session.add(employee)
@@ -193,3 +241,8 @@ def import_employees(session: Session, path: Path, now: datetime) -> tuple[int, 
             office_id = offices[row.office].id if role == Role.CA else None
             grant(session, employee.id, role, office_id, None, now)
     return created, updated
+
+
+def import_employees(session: Session, path: Path, now: datetime) -> tuple[int, int]:
+    """Import a file inside the caller's transaction; (created, updated)."""
+    return apply_import(session, plan_import(session, path), now)

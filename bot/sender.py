@@ -196,12 +196,12 @@ class Sender:
         try:
             provider_id = await self.channels[channel].send(delivery)
         except TransientSendError as exc:
-            await asyncio.to_thread(self._retry, row_id, str(exc), exc.retry_after)
+            await asyncio.to_thread(self._retry, row_id, str(exc), exc.retry_after, channel)
         except PermanentSendError as exc:
-            await asyncio.to_thread(self._fail, row_id, str(exc), delivery)
+            await asyncio.to_thread(self._fail, row_id, str(exc), delivery, channel)
         except Exception as exc:  # an unexpected failure is retried, never dropped
             log.exception("sending outbox %s failed unexpectedly", row_id)
-            await asyncio.to_thread(self._retry, row_id, f"unexpected: {exc}", None)
+            await asyncio.to_thread(self._retry, row_id, f"unexpected: {exc}", None, channel)
         else:
             await asyncio.to_thread(self._sent, row_id, provider_id, channel)
 
@@ -210,8 +210,9 @@ class Sender:
             outbox.mark_sent(session, row_id, provider_id, self.app.clock())
         self.stats.sent += 1
         self.stats.by_channel[channel.value] += 1
+        self.app.metrics.sent.labels(channel.value).inc()
 
-    def _retry(self, row_id: int, error: str, retry_after: float | None) -> None:
+    def _retry(self, row_id: int, error: str, retry_after: float | None, channel: Channel) -> None:
         with transaction(self.app.sessions) as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
@@ -220,19 +221,22 @@ class Sender:
                 outbox.mark_failed(session, row_id, f"gave up after {row.attempts}: {error}")
                 self._alert(session, row, error)
                 self.stats.failed += 1
+                self.app.metrics.failure(channel.value, permanent=True)
                 return
             delay = retry_after if retry_after is not None else min(2**row.attempts, 300)
             delay *= 1 + random.uniform(0, 0.1)  # spread retries of a burst apart
             outbox.mark_retry(session, row_id, error, self.app.clock() + timedelta(seconds=delay))
         self.stats.retried += 1
+        self.app.metrics.failure(channel.value, permanent=False)
 
-    def _fail(self, row_id: int, error: str, delivery: Delivery) -> None:
+    def _fail(self, row_id: int, error: str, delivery: Delivery, channel: Channel) -> None:
         with transaction(self.app.sessions) as session:
             outbox.mark_failed(session, row_id, error)
             row = session.get(OutboxMessage, row_id)
             if row is not None:
                 self._alert(session, row, error)
         self.stats.failed += 1
+        self.app.metrics.failure(channel.value, permanent=True)
         log.warning("outbox %s failed for good: %s", row_id, error)
 
     def _alert(self, session: object, row: OutboxMessage, error: str) -> None:

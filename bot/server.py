@@ -9,6 +9,7 @@ and the Telegram application, then lets the sender deliver what is already due.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import signal
 from collections.abc import Callable
@@ -18,13 +19,15 @@ from dataclasses import dataclass, field
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot import health
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.dispatch import dispatch
 from bot.handlers.base import ChannelSender
+from bot.logs import configure_logging
 from bot.media import media_route, media_url
 from bot.messages import Channel, Inbound
 from bot.outbox import record_status
@@ -42,6 +45,24 @@ EXTRA_ROUTES: list[RouteFactory] = [verify.routes]
 async def healthz(_request: Request) -> JSONResponse:
     """Liveness: the process answers."""
     return JSONResponse({"status": "ok"})
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def metrics_allowed(request: Request, token: str) -> bool:
+    """A bearer token that matches, or a direct request from loopback (not through a proxy).
+
+    A reverse proxy on the same machine connects from loopback too: a request it forwarded
+    carries a forwarding header, and then only the token lets it in.
+    """
+    given = request.headers.get("authorization", "")
+    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        return True
+    host = request.client.host if request.client else ""
+    return host in LOOPBACK and not any(h in request.headers for h in PROXY_HEADERS)
 
 
 @dataclass
@@ -74,6 +95,33 @@ class Runtime:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._telegram_threads, dispatch, self.app, inbound)
 
+    async def readyz(self, _request: Request) -> JSONResponse:
+        """Readiness: the database answers, the scheduler ticks, the sender keeps up."""
+        app = self.app
+        channels = set(self.sender.channels) if self.sender is not None else set()
+        job = asyncio.to_thread(
+            health.readiness,
+            app.engine,
+            app.sessions,
+            app.clock(),
+            app.settings.scheduler_interval_seconds,
+            channels,
+        )
+        try:
+            checks = await asyncio.wait_for(job, timeout=2 * health.DATABASE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            checks = [health.Check("database", False, "no answer in time")]
+        body = health.report(checks)
+        return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+    async def metrics(self, request: Request) -> Response:
+        """Prometheus text format, to loopback or a bearer of METRICS_TOKEN."""
+        secret = self.app.settings.metrics_token
+        if not metrics_allowed(request, secret.get_secret_value() if secret else ""):
+            return Response("forbidden\n", status_code=403, media_type="text/plain")
+        body = await asyncio.to_thread(self.app.metrics.exposition)
+        return Response(body, media_type=METRICS_CONTENT_TYPE)
+
     async def status(self, provider_id: str, status: str, error: str | None) -> None:
         """Record a Twilio delivery report on its outbox row."""
 
@@ -88,6 +136,8 @@ class Runtime:
         settings = self.app.settings
         routes: list[BaseRoute] = [
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", self.readyz, methods=["GET"]),
+            Route("/metrics", self.metrics, methods=["GET"]),
             media_route(self.app),
         ]
         senders: dict[Channel, ChannelSender] = {}
@@ -173,7 +223,11 @@ async def run_server(app: App) -> None:
 
     runtime = Runtime(app)
     config = uvicorn.Config(
-        runtime.build(), host=app.settings.host, port=app.settings.port, log_level="warning"
+        runtime.build(),
+        host=app.settings.host,
+        port=app.settings.port,
+        log_level="warning",
+        log_config=None,  # uvicorn's records go through our handler (JSON when asked)
     )
     server = uvicorn.Server(config)
     scheduler = make_scheduler(app, background=True)
@@ -198,6 +252,6 @@ async def run_server(app: App) -> None:
 
 def serve(settings: Settings) -> int:
     """Build the application and serve it until told to stop."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run_server(build_app(settings)))
     return 0
