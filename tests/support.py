@@ -141,7 +141,11 @@ class Harness:
         """Messages still waiting in the outbox."""
         with self.app.sessions() as session:
             return list(
-                session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending"))
+                session.scalars(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.status == "pending")
+                    .order_by(OutboxMessage.id)
+                )
             )
 
     def tick(self) -> TickReport:

@@ -37,6 +37,7 @@ from tests.channels.conftest import (
     WHATSAPP_FROM,
     make_settings,
 )
+from tests.fakes._server import wait_until
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
 
@@ -387,7 +388,8 @@ async def test_each_transient_failure_ends_in_exactly_one_delivered_message(
         # Retries wait by the clock: let time pass faster than real time.
         with transaction(running.app.sessions) as session:
             session.execute(update(OutboxMessage).values(next_attempt_at=running.app.clock()))
-    await asyncio.sleep(0.5)  # a late answer of a timed-out call would show up now
+    # A timed-out call is still answered late by the fake: wait for that answer, then count.
+    await wait_until(lambda: running.bot_api.unanswered_sends() == 0, timeout=60)
     await quick.shutdown()
     delivered = [c for c in running.bot_api.sent() if c.params.get("text") == "pesan 0"]
     assert len(delivered) == 1
@@ -493,12 +495,9 @@ async def test_the_sender_keeps_going_after_a_database_error(running: Bot) -> No
     event.listen(running.app.engine, "before_cursor_execute", database_gone)
     try:
         loop = asyncio.create_task(sender.run(stop, poll=0.05))
-        for _ in range(200):
-            if len(running.bot_api.sent()) == 3:
-                break
-            await asyncio.sleep(0.05)
+        await wait_until(lambda: len(running.bot_api.sent()) >= 3, timeout=60, interval=0.05)
         stop.set()
-        await asyncio.wait_for(loop, timeout=10)
+        await asyncio.wait_for(loop, timeout=60)
     finally:
         event.remove(running.app.engine, "before_cursor_execute", database_gone)
     assert failures["left"] == 0  # the failure happened, and the loop outlived it

@@ -14,7 +14,6 @@ timed out may then arrive twice, and only those.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections import Counter
 
@@ -31,7 +30,7 @@ from bot.sender import Pace, Sender, default_paces
 from storage.db import transaction
 from storage.models import OutboxMessage
 from tests.channels.test_server import Bot
-from tests.fakes._server import Failure
+from tests.fakes._server import Failure, wait_until
 
 MESSAGES = 30  # per channel
 FAILURE_SHARE = 0.3
@@ -117,7 +116,10 @@ async def test_flaky_platforms_lose_nothing_and_repeat_nothing(running: Bot) -> 
                 for answer in answers:
                     fake.failures.add(method, answer)
         await sender.drain_once()
-    await asyncio.sleep(DELAY + 0.5)  # a delayed answer still in flight shows up now
+    # A delayed answer still in flight is given late: wait for every one, then count.
+    await wait_until(
+        lambda: bot_api.unanswered_sends() == 0 and twilio.unanswered() == 0, timeout=60
+    )
     await quick.shutdown()
 
     with app.sessions() as session:

@@ -454,6 +454,11 @@ class FakeBotAPI:
         with self._lock:
             return [c for c in self.calls if c.method.lower() in SEND_METHODS and c.status == 200]
 
+    def unanswered_sends(self) -> int:
+        """Sends received and not answered yet (a delayed one still waiting out its delay)."""
+        with self._lock:
+            return sum(1 for c in self.calls if c.method.lower() in SEND_METHODS and not c.status)
+
     def pending_updates(self) -> int:
         """Updates not yet confirmed by an offset."""
         with self._lock:

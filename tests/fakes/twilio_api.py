@@ -359,6 +359,11 @@ class FakeTwilioAPI:
                 r for r in self.requests if r.path.endswith("/Messages.json") and r.status == 201
             ]
 
+    def unanswered(self) -> int:
+        """Requests received and not answered yet (a delayed one still waiting out its delay)."""
+        with self._lock:
+            return sum(1 for r in self.requests if not r.status)
+
     # -- HTTP -------------------------------------------------------------------------------
 
     def _authorized(self, request: Request) -> bool:

@@ -197,6 +197,28 @@ Table = dict[str, list[Row]]  # flow name → rows
 Check = Callable[[Flow[Any], Row], Played]
 
 
+def all_tables() -> Table:
+    """Every `TABLE` of the `tests/quick/test_*.py` modules, merged; a flow in two is an error."""
+    import importlib
+    import pkgutil
+
+    import tests.quick
+
+    merged: Table = {}
+    owner: dict[str, str] = {}
+    for module in sorted(pkgutil.iter_modules(tests.quick.__path__), key=lambda m: m.name):
+        if not module.name.startswith("test_"):
+            continue
+        name = f"tests.quick.{module.name}"
+        table: Table = getattr(importlib.import_module(name), "TABLE", {})
+        for flow_name, rows in table.items():
+            if flow_name in owner:
+                raise ValueError(f"flow {flow_name!r} has tables in {owner[flow_name]} and {name}")
+            owner[flow_name] = name
+            merged[flow_name] = list(rows)
+    return merged
+
+
 def params(table: Table) -> list[Any]:
     """pytest parameters, one per row: (flow name, row)."""
     import pytest
