@@ -17,7 +17,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.app import App, build_app
 from bot.outbox import release_stuck
-from bot.reminders import TickReport, ensure_recurring, tick
+from bot.tick import TickReport, ensure_recurring, tick
 from storage.db import transaction
 
 log = logging.getLogger("scheduler")

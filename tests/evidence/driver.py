@@ -412,7 +412,7 @@ class Driver:
     def advance(self, **delta: float) -> None:
         """Move the clock and run the scheduler's turn (recurring work kept scheduled, then the
         tick), checking what it sent."""
-        from bot.reminders import ensure_recurring, tick
+        from bot.tick import ensure_recurring, tick
 
         self.clock.advance(**delta)
         self._last = None  # reminders may have changed anyone's buttons
