@@ -29,7 +29,7 @@ lint: $(STAMP) ## ruff: lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: $(STAMP) ## mypy --strict on bot, storage, scheduler.py
+typecheck: $(STAMP) ## mypy --strict on bot, storage, scheduler.py and tests
 	$(VENV)/bin/mypy
 
 quick: $(STAMP) ## the fast tier: every flow's tables and the unit tests, no database

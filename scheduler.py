@@ -19,7 +19,7 @@ from bot.app import App, build_app
 from bot.health import record_tick
 from bot.logs import configure_logging
 from bot.outbox import release_stuck
-from bot.reminders import TickReport, ensure_recurring, tick
+from bot.tick import TickReport, ensure_recurring, tick
 from storage.db import transaction
 
 log = logging.getLogger("scheduler")

@@ -1,25 +1,26 @@
 """The composition root: settings, database, calendar, catalog, features and channels.
 
 Tests, `chat` and `run` all assemble the application here; tests hand in a clock, an engine
-or a channel set of their own.
+or a channel set of their own. What runs the application (server, handlers, sender, dispatch,
+tick) holds the `App`; the services below get only its `ServiceEnv`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.calendar import WorkCalendar, utcnow
+from bot.calendar import LiveCalendar, WorkCalendar, utcnow
 from bot.config import Settings, load_settings
 from bot.i18n import Catalog
 from bot.messages import Channel
 from bot.metrics import Metrics
 from bot.registry import Registry
+from bot.services.context import ServiceEnv
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import ExtraHoliday
 
@@ -31,7 +32,7 @@ class App:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    calendar: WorkCalendar
+    live_calendar: LiveCalendar
     catalog: Catalog
     registry: Registry
     clock: Callable[[], datetime]
@@ -39,17 +40,39 @@ class App:
     # Wakes the sender when dispatch queued something (set by the running sender).
     on_queued: Callable[[], None] = field(default=lambda: None)
     metrics: Metrics = field(default_factory=Metrics)
-    _calendar_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def env(self) -> ServiceEnv:
+        """What services may see of the application (built on each call: tests swap parts)."""
+        return ServiceEnv(
+            settings=self.settings,
+            catalog=self.catalog,
+            channels=self.channels,
+            commands=self.registry.commands,
+            live_calendar=self.live_calendar,
+        )
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        """The working-day calendar as it is now."""
+        return self.live_calendar.current
 
     def __post_init__(self) -> None:
-        self.metrics.watch(self)
+        self.metrics.watch(
+            lambda: self.sessions, self.clock, self.settings.scheduler_interval_seconds
+        )
 
     def reload_calendar(self) -> None:
         """Re-read the dates admins added."""
-        with self.sessions() as session:
-            extra = [(row.day, row.name) for row in session.scalars(select(ExtraHoliday))]
-        with self._calendar_lock:
-            self.calendar = WorkCalendar(extra)
+        self.live_calendar.reload()
+
+
+def _extra_holidays(sessions: sessionmaker[Session]) -> Callable[[], list[tuple[date, str]]]:
+    def load() -> list[tuple[date, str]]:
+        with sessions() as session:
+            return [(row.day, row.name) for row in session.scalars(select(ExtraHoliday))]
+
+    return load
 
 
 def enabled_channels(settings: Settings) -> frozenset[Channel]:
@@ -77,11 +100,12 @@ def build_app(
     engine = engine or make_engine(settings.database_url)
     if run_migrations:
         migrate(engine)
+    sessions = make_session_factory(engine)
     app = App(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
-        calendar=WorkCalendar(),
+        sessions=sessions,
+        live_calendar=LiveCalendar(_extra_holidays(sessions)),
         catalog=Catalog.load(),
         registry=build_registry(),
         clock=clock,

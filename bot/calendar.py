@@ -7,7 +7,8 @@ adds. Every time is stored in UTC and shown in WIB (Asia/Jakarta).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -107,6 +108,25 @@ class WorkCalendar:
                 total += (segment_end - cursor).total_seconds() / 86400
             cursor = segment_end
         return total
+
+
+class LiveCalendar:
+    """The calendar every request shares, built anew when admins add a date.
+
+    `load` reads the dates admins added (the composition root gives it the database); a
+    reader always gets a whole calendar, never one half rebuilt.
+    """
+
+    def __init__(self, load: Callable[[], Iterable[tuple[date, str]]]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self.current = WorkCalendar()
+
+    def reload(self) -> None:
+        """Re-read the dates admins added."""
+        extra = list(self._load())
+        with self._lock:
+            self.current = WorkCalendar(extra)
 
 
 def utcnow() -> datetime:

@@ -7,17 +7,14 @@ outgoing message together. A step that fails rolls back whole; the user is told 
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Select, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,8 +28,10 @@ from bot.payload import Payload, decode
 from bot.registry import Command, Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
+from storage import conversations
+from storage.conversations import ConversationState
 from storage.db import transaction
-from storage.models import Conversation, Employee, InboundLedger, RoleGrant
+from storage.models import Employee
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def _answer_only(
     with transaction(app.sessions) as session:
         if not _first_sight(session, inbound, employee_id, app.clock()):
             return  # already seen: its answer went out the first time
-        ServiceCtx(app=app, session=session, now=app.clock()).reply_to(
+        ServiceCtx(env=app.env, session=session, now=app.clock()).reply_to(
             inbound.channel, inbound.sender, replies
         )
     app.on_queued()
@@ -124,135 +123,17 @@ def _fail(app: App, inbound: Inbound, key: str) -> DispatchResult:
     return DispatchResult(employee_id=employee_id, failed=True)
 
 
-# Built once: constructing a statement cost more than running it. Keyed by "is PostgreSQL".
-_LEDGER_INSERT = {
-    postgres: (postgresql_insert if postgres else sqlite_insert)(InboundLedger)
-    .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-    .returning(InboundLedger.id)
-    for postgres in (True, False)
-}
-
-
 def _first_sight(
     session: Session, inbound: Inbound, employee_id: int | None, now: datetime
 ) -> bool:
-    """Record the platform message id in the ledger; False when it was there already.
+    """Record the message in the inbound ledger; False when it was seen already.
 
-    One INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no second statement. A
-    concurrent transaction holding the same id makes it wait, then see the conflict.
+    A message without a platform id (a console line) is always new.
     """
     if not inbound.message_id:
         return True
-    statement = _LEDGER_INSERT[session.get_bind().dialect.name == "postgresql"]
-    values = {
-        "channel": inbound.channel.value,
-        "message_id": str(inbound.message_id)[:128],
-        "employee_id": employee_id,
-        "received_at": now,
-    }
-    # Core on the session's connection: nothing is pending yet, so no flush is needed.
-    return session.connection().execute(statement, values).first() is not None
-
-
-_CONVERSATION_COLUMNS = (
-    "id",
-    "version",
-    "flow",
-    "state",
-    "data",
-    "history",
-    "last_choices",
-    "notice_choices",
-    "updated_at",
-)
-_TRACKED = ("flow", "state", "data", "history", "last_choices", "notice_choices", "updated_at")
-
-
-_CONVERSATION_INSERT = insert(Conversation)
-# SET the columns given at execution, plus the next version; WHERE names the version read.
-_CONVERSATION_UPDATE = (
-    update(Conversation)
-    .where(
-        Conversation.id == bindparam("read_id"), Conversation.version == bindparam("read_version")
-    )
-    .values(version=Conversation.version + 1)
-)
-
-
-@dataclass
-class ConversationState:
-    """A conversation read as plain values, written back with one versioned UPDATE.
-
-    The ORM's unit of work cost more than the statement on every step; this keeps its
-    guarantee by hand: the UPDATE names the version it read, and a conversation another
-    transaction changed meanwhile raises StaleDataError, so dispatch runs the step again.
-    """
-
-    employee_id: int
-    updated_at: datetime
-    flow: str | None = None
-    state: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-    history: list[Any] = field(default_factory=list)
-    last_choices: list[Any] = field(default_factory=list)
-    notice_choices: list[Any] = field(default_factory=list)
-    id: int | None = None  # None: not stored yet
-    version: int = 0
-    stored: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_row(cls, employee_id: int, row: Any) -> ConversationState:
-        """From the columns `_sender` selects."""
-        conv = cls(
-            employee_id=employee_id,
-            id=row.conv_id,
-            version=row.conv_version,
-            **{name: getattr(row, f"conv_{name}") for name in _TRACKED},
-        )
-        conv.stored = conv.values()
-        return conv
-
-    def values(self) -> dict[str, Any]:
-        """The columns a step may change."""
-        return {name: getattr(self, name) for name in _TRACKED}
-
-    def save(self, session: Session) -> None:
-        """INSERT a new conversation, or UPDATE what changed if nobody changed it meanwhile."""
-        connection = session.connection()
-        values = self.values()
-        if self.id is None:
-            # A racing first message of the same person fails on the unique employee_id.
-            connection.execute(
-                _CONVERSATION_INSERT, {"employee_id": self.employee_id, "version": 1, **values}
-            )
-            return
-        changed = {k: v for k, v in values.items() if v != self.stored[k]}
-        if not changed:
-            return
-        result = connection.execute(
-            _CONVERSATION_UPDATE,
-            {"read_id": self.id, "read_version": self.version, **changed},
-        )
-        if result.rowcount != 1:
-            raise StaleDataError(f"conversation {self.id} changed since it was read")
-
-
-@functools.cache
-def _sender_query(column: str) -> Select[Any]:
-    """The sender (by `column`), their conversation's columns and active grants, one row each."""
-    return (
-        select(
-            Employee,
-            *(getattr(Conversation, c).label(f"conv_{c}") for c in _CONVERSATION_COLUMNS),
-            RoleGrant.role,
-            RoleGrant.office_id,
-        )
-        .outerjoin(Conversation, Conversation.employee_id == Employee.id)
-        .outerjoin(
-            RoleGrant,
-            (RoleGrant.employee_id == Employee.id) & RoleGrant.revoked_at.is_(None),
-        )
-        .where(Employee.active, getattr(Employee, column) == bindparam("sender"))
+    return conversations.first_sight(
+        session, inbound.channel.value, str(inbound.message_id), employee_id, now
     )
 
 
@@ -299,8 +180,14 @@ class _Turn:
         self.employee = employee
         self._note_channel(employee)
         self.t = self.app.catalog.translator(self.actor.language)
-        self.svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=self.actor)
-        outbox.keep_conversation(self.session, self.conv)
+        # The conversation goes with the services: choices they show the actor land in it.
+        self.svc = ServiceCtx(
+            env=self.app.env,
+            session=self.session,
+            now=self.now,
+            actor=self.actor,
+            conversation=self.conv,
+        )
 
         problem = self._bad_input()
         if problem:
@@ -343,7 +230,7 @@ class _Turn:
             replies = self._link_telegram(t)
         else:
             replies = [Text(t("core.unknown_sender"))]
-        ServiceCtx(app=self.app, session=self.session, now=self.now).reply_to(
+        ServiceCtx(env=self.app.env, session=self.session, now=self.now).reply_to(
             inbound.channel, inbound.sender, replies
         )
 
@@ -362,7 +249,7 @@ class _Turn:
         employee.preferred_channel = Channel.TELEGRAM.value
         actor = directory.actor_of(self.session, employee)
         own = self.app.catalog.translator(employee.language)
-        svc = ServiceCtx(app=self.app, session=self.session, now=self.now, actor=actor)
+        svc = ServiceCtx(env=self.app.env, session=self.session, now=self.now, actor=actor)
         svc.audit("link_telegram", employee.nip)
         return [
             Text(own("core.linked", name=employee.name)),
@@ -437,17 +324,11 @@ class _Turn:
         key = directory.sender_key(self.inbound.channel, self.inbound.sender)
         if key is None:
             return None
-        rows = self.session.execute(_sender_query(key[0]), {"sender": key[1]}).all()
-        if not rows:
+        found = conversations.find_sender(self.session, key[0], key[1], self.now)
+        if found is None:
             return None
-        first = rows[0]
-        employee: Employee = first[0]
-        if first.conv_id is None:
-            conv = ConversationState(employee_id=employee.id, updated_at=self.now)
-        else:
-            conv = ConversationState.from_row(employee.id, first)
-        grants = [(row.role, row.office_id) for row in rows if row.role is not None]
-        return employee, conv, directory.actor_from(employee, grants)
+        actor = directory.actor_from(found.employee, found.grants)
+        return found.employee, found.conversation, actor
 
     def _active_flow(self) -> Flow[Any] | None:
         conv = self.conv
@@ -630,7 +511,14 @@ class _Turn:
     # -- output ---------------------------------------------------------------------------
 
     def _send(self, replies: list[Reply], keep_choices: bool = False) -> None:
-        if not keep_choices and not any(isinstance(r, Choices) for r in replies):
-            self.conv.last_choices = []
+        self._remember_choices(replies, keep_choices)
         self.svc.reply_to(self.inbound.channel, self.inbound.sender, replies)
-        self.conv.save(self.session)  # after the replies: their choices are part of it
+        self.conv.save(self.session)
+
+    def _remember_choices(self, replies: list[Reply], keep_choices: bool) -> None:
+        """Keep the buttons of this answer, so a typed number or label answers them next."""
+        shown = [r for r in replies if isinstance(r, Choices)]
+        for choices in shown:  # the last one shown is the one a typed answer means
+            outbox.remember_choices(self.conv, choices)
+        if not shown and not keep_choices:
+            self.conv.last_choices = []

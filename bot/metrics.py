@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -18,9 +17,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import OutboxMessage, OutboxStatus, Reminder
-
-if TYPE_CHECKING:
-    from bot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +55,14 @@ class Metrics:
             registry=self.registry,
         )
 
-    def watch(self, app: App) -> None:
-        """Add the gauges read from `app`'s database at each scrape."""
-        self.registry.register(
-            DatabaseGauges(
-                lambda: app.sessions, app.clock, app.settings.scheduler_interval_seconds
-            )
-        )
+    def watch(
+        self,
+        sessions: Callable[[], sessionmaker[Session]],
+        clock: Callable[[], datetime],
+        interval_seconds: int,
+    ) -> None:
+        """Add the gauges read from the application's database at each scrape."""
+        self.registry.register(DatabaseGauges(sessions, clock, interval_seconds))
 
     def step(self, channel: str, seconds: float) -> None:
         """One inbound message was processed in `seconds`."""

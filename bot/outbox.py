@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Choices, Reply, reply_to_dict
-from storage.models import Conversation, Employee, OutboxMessage, OutboxStatus
+from storage.models import Employee, OutboxMessage, OutboxStatus
 
 
 def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel, str]:
@@ -34,9 +34,6 @@ def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel,
     return Channel.CONSOLE, employee.nip
 
 
-_CONVERSATIONS = "conversations"
-
-
 class Choosing(Protocol):
     """A conversation as choices see it: the ORM row, or dispatch's plain copy of it."""
 
@@ -46,38 +43,12 @@ class Choosing(Protocol):
     notice_choices: list[Any]
 
 
-def keep_conversation(session: Session, conversation: Choosing) -> None:
-    """Note a loaded conversation on the session, so choices shown in it need no SELECT."""
-    session.info.setdefault(_CONVERSATIONS, {})[conversation.employee_id] = conversation
-
-
-def known_conversation(session: Session, employee_id: int) -> Choosing | None:
-    """The conversation of `employee_id` this session already holds, if any."""
-    found: Choosing | None = session.info.get(_CONVERSATIONS, {}).get(employee_id)
-    if isinstance(found, Conversation) and found not in session:
-        return None  # created in a rolled-back savepoint, gone from the session: look it up
-    return found
-
-
-def remember_choices(
-    session: Session, employee_id: int, reply: Choices, now: datetime, proactive: bool = False
-) -> None:
+def remember_choices(conversation: Choosing, reply: Choices, proactive: bool = False) -> None:
     """Keep the last options shown, so a typed number or label answers them.
 
     Buttons of a proactive message are kept apart while the person is in a flow, so the
     flow's own numbered options keep working; they answer once the flow is over.
     """
-    conversation = known_conversation(session, employee_id)
-    if conversation is None:
-        conversation = session.scalar(
-            select(Conversation).where(Conversation.employee_id == employee_id)
-        )
-        if conversation is None:
-            conversation = Conversation(
-                employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
-            )
-            session.add(conversation)
-        keep_conversation(session, conversation)
     options = [[o.label, o.payload] for o in reply.options]
     if proactive:
         conversation.notice_choices = options
@@ -143,12 +114,6 @@ def put(
     ]
     if not rows:
         return
-    if employee_id is not None:
-        # Before the INSERT, so the conversation's new choices go out in the same flush as the
-        # rest of its changes: one UPDATE of it, not two.
-        for reply in replies:
-            if isinstance(reply, Choices):
-                remember_choices(session, employee_id, reply, now, proactive=kind != "reply")
     _execute(session, _OUTBOX_INSERT[session.get_bind().dialect.name == "postgresql"], rows)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import outbox
 from bot.app import App
@@ -239,11 +240,11 @@ class Sender:
         self.app.metrics.failure(channel.value, permanent=True)
         log.warning("outbox %s failed for good: %s", row_id, error)
 
-    def _alert(self, session: object, row: OutboxMessage, error: str) -> None:
+    def _alert(self, session: Session, row: OutboxMessage, error: str) -> None:
         """Tell the admins a message could not be delivered (never about an alert itself)."""
         if row.kind == ALERT_KIND:
             return
-        ctx = ServiceCtx(app=self.app, session=session, now=self.app.clock())  # type: ignore[arg-type]
+        ctx = ServiceCtx(env=self.app.env, session=session, now=self.app.clock())
         who = ctx.employee(row.employee_id).name if row.employee_id else row.recipient
         for admin in ctx.holders("admin"):
             if admin.id == row.employee_id:

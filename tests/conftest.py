@@ -85,7 +85,7 @@ def clock() -> Clock:
 def settings(tmp_path: Path) -> Settings:
     """Settings with no channel configured and data under the test's folder."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url="sqlite:///unused",
         data_dir=tmp_path / "data",
         public_base_url="https://canbot.example.test",

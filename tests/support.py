@@ -14,7 +14,7 @@ from bot.calendar import WIB
 from bot.dispatch import DispatchResult, dispatch
 from bot.messages import Channel, Choices, Inbound, Media, Reply, reply_from_dict, reply_text
 from bot.outbox import mark_sent
-from bot.reminders import TickReport, tick
+from bot.tick import TickReport, tick
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.buttons import FlowChoice
 from bot.calendar import WorkCalendar
+from bot.config import Settings
 from bot.i18n import Translator
 from bot.messages import Choices, Media, Option, Reply, Text
 
@@ -58,8 +59,11 @@ class Ctx:
     actor: Actor
     calendar: WorkCalendar
     t: Translator
-    lookup: Any = None  # the read-only queries the flow's module declares
-    settings: Any = None
+    settings: Settings
+    # The read-only queries the flow's module declares (`Flow.lookup` builds them). Left
+    # `Any`: each state reads it as its own module's lookup class, which a type parameter
+    # here would make every flow module spell out.
+    lookup: Any = None
 
     @property
     def lang(self) -> str:

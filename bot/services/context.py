@@ -1,27 +1,55 @@
-"""The context services work in: one transaction, the clock, and ways to reach people."""
+"""The context services work in: one transaction, the clock, and ways to reach people.
+
+Services see the application only through `ServiceEnv`: its settings, texts, calendar,
+enabled channels and command table. The composition root builds one and hands it down; the
+application itself never reaches a service.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox, reminders
-from bot.calendar import WorkCalendar
+from bot import outbox
+from bot.calendar import LiveCalendar, WorkCalendar
+from bot.config import Settings
 from bot.flows.base import Actor
 from bot.i18n import Catalog
-from bot.messages import Channel, Reply
-from storage.models import AuditEntry, Employee, RoleGrant, StepRecord
-
-if TYPE_CHECKING:
-    from bot.app import App
+from bot.messages import Channel, Choices, Reply
+from storage import conversations, reminders
+from storage.models import AuditEntry, Conversation, Employee, RoleGrant, StepRecord
 
 log = logging.getLogger(__name__)
+
+
+class CommandView(Protocol):
+    """A slash command as services list it (the registry's `Command`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def description_key(self) -> str: ...
+    @property
+    def roles(self) -> frozenset[str] | None: ...
+    @property
+    def order(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class ServiceEnv:
+    """What services need of the running application, built once by the composition root."""
+
+    settings: Settings
+    catalog: Catalog
+    channels: frozenset[Channel]  # the enabled ones: where people can be reached
+    commands: Mapping[str, CommandView]  # by name
+    live_calendar: LiveCalendar  # shared by every request; `reload()` after a date is added
 
 
 class UserError(Exception):
@@ -36,26 +64,35 @@ class UserError(Exception):
 class ServiceCtx:
     """One unit of work: everything a service does here commits together or not at all."""
 
-    app: App
+    env: ServiceEnv
     session: Session
     now: datetime
     actor: Actor | None = None
+    # The actor's conversation when the caller holds it and saves it (dispatch does): choices
+    # shown to the actor land there instead of in a second copy of the row.
+    conversation: outbox.Choosing | None = None
     sent: list[tuple[int, str]] = field(default_factory=list)  # (employee id, kind), for logs
+    _conversations: dict[int, Conversation] = field(default_factory=dict, repr=False)
 
     @property
     def calendar(self) -> WorkCalendar:
         """The working-day calendar."""
-        return self.app.calendar
+        return self.env.live_calendar.current
 
     @property
     def catalog(self) -> Catalog:
         """Message texts."""
-        return self.app.catalog
+        return self.env.catalog
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         """The application's settings."""
-        return self.app.settings
+        return self.env.settings
+
+    @property
+    def commands(self) -> Mapping[str, CommandView]:
+        """Every slash command, by name."""
+        return self.env.commands
 
     def t(self, key: str, /, **values: Any) -> str:
         """A text in the actor's language."""
@@ -84,7 +121,14 @@ class ServiceCtx:
         row = self.employee(employee) if isinstance(employee, int) else employee
         if not row.active:
             return
-        channel, recipient = outbox.address_of(row, self.app.channels)
+        channel, recipient = outbox.address_of(row, self.env.channels)
+        # Before the INSERT, so the conversation's new choices go out in the same flush as the
+        # rest of its changes: one UPDATE of it, not two.
+        for reply in replies:
+            if isinstance(reply, Choices):
+                outbox.remember_choices(
+                    self._conversation_of(row.id), reply, proactive=kind != "reply"
+                )
         outbox.put(
             self.session,
             channel=channel,
@@ -96,6 +140,16 @@ class ServiceCtx:
             key=key,
         )
         self.sent.append((row.id, kind))
+
+    def _conversation_of(self, employee_id: int) -> outbox.Choosing:
+        """Where choices shown to `employee_id` are remembered in this unit of work."""
+        if self.conversation is not None and self.conversation.employee_id == employee_id:
+            return self.conversation
+        found = self._conversations.get(employee_id)
+        if found is None or found not in self.session:  # new in a rolled-back savepoint
+            found = conversations.stored(self.session, employee_id, self.now)
+            self._conversations[employee_id] = found
+        return found
 
     def reply_to(self, channel: Channel, recipient: str, replies: Sequence[Reply]) -> None:
         """Queue replies to whoever wrote (known or not) on the channel they used."""

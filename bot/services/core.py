@@ -58,7 +58,7 @@ def _help(ctx: ServiceCtx, _args: str) -> Outcome:
     roles = ctx.actor.roles
     lines = [
         f"/{c.name} — {ctx.t(c.description_key)}"
-        for c in sorted(ctx.app.registry.commands.values(), key=lambda c: (c.order, c.name))
+        for c in sorted(ctx.commands.values(), key=lambda c: (c.order, c.name))
         if c.roles is None or "admin" in roles or c.roles & roles
     ]
     return Outcome([Text(ctx.t("core.help", commands="\n".join(lines)))])
@@ -127,9 +127,9 @@ def _add_holiday(ctx: ServiceCtx, cmd: admin_flows.AddHoliday) -> list[Reply]:
         raise UserError(ctx.t("admin.holiday_exists", date=format_date(cmd.day), name=cmd.name))
     ctx.session.add(ExtraHoliday(day=cmd.day, name=cmd.name, added_by_id=ctx.actor.id))
     ctx.audit("add_holiday", cmd.day.isoformat(), name=cmd.name)
-    app = ctx.app
+    live = ctx.env.live_calendar
     # The calendar is shared by every request: refresh it only once the change is committed.
-    event.listen(ctx.session, "after_commit", lambda _s: app.reload_calendar(), once=True)
+    event.listen(ctx.session, "after_commit", lambda _s: live.reload(), once=True)
     return [
         Text(
             ctx.t(

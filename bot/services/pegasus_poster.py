@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from bot import outbox, reminders
+from bot import outbox
 from bot.calendar import format_date
 from bot.flows import pegasus_poster as flows
 from bot.messages import Channel, Choices, Image, Option, Reply, Text
@@ -47,6 +47,7 @@ from bot.services.pegasus_common import (
     words,
 )
 from bot.services.pegasus_roster import SWAP_START_PREFIX
+from storage import reminders
 from storage.models import Employee, Reminder
 from storage.pegasus import OPEN_STATUSES, Duty, DutyStatus, PegasusConfig, Proof
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -81,15 +82,15 @@ def status_sink() -> StatusSink:
     return StatusSink()
 
 
-def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """Settings isolated from the environment's .env, data under tmp_path."""
-    values: dict[str, object] = {
+    values: dict[str, Any] = {
         "database_url": "sqlite:///unused",
         "data_dir": tmp_path / "data",
         "public_base_url": PUBLIC_BASE_URL,
         **overrides,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+    return Settings(_env_file=None, **values)
 
 
 @pytest.fixture

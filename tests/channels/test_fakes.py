@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 import httpx
 import pytest
@@ -14,10 +15,12 @@ TO = "whatsapp:+6281234567890"
 FROM = "whatsapp:+14155238886"
 
 
-def _create(fake: FakeTwilioAPI, data: dict[str, object], auth: tuple[str, str] | None = None):
+def _create(
+    fake: FakeTwilioAPI, data: Mapping[str, str], auth: tuple[str, str] | None = None
+) -> httpx.Response:
     return httpx.post(
         f"{fake.url}/2010-04-01/Accounts/{fake.account_sid}/Messages.json",
-        data=data,  # type: ignore[arg-type]
+        data=data,
         auth=auth or (fake.account_sid, fake.auth_token),
     )
 
@@ -57,7 +60,7 @@ def test_fake_twilio_refuses_a_message_without_to(twilio_api: FakeTwilioAPI) -> 
     ],
 )
 def test_fake_twilio_checks_the_documented_rules(
-    twilio_api: FakeTwilioAPI, data: dict[str, object], status: int, code: int
+    twilio_api: FakeTwilioAPI, data: dict[str, str], status: int, code: int
 ) -> None:
     response = _create(twilio_api, data)
     assert (response.status_code, response.json()["code"]) == (status, code)

@@ -270,7 +270,9 @@ def _notify(app: App, phone: str, reply: Reply, kind: str) -> None:
     with transaction(app.sessions) as session:
         employee = session.scalars(select(Employee).where(Employee.phone == phone)).one()
         employee.preferred_channel = "whatsapp"
-        ServiceCtx(app=app, session=session, now=app.clock()).notify(employee, [reply], kind=kind)
+        ServiceCtx(env=app.env, session=session, now=app.clock()).notify(
+            employee, [reply], kind=kind
+        )
 
 
 async def test_a_reminder_outside_the_24_hour_window_goes_out_as_its_template(

@@ -16,7 +16,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # Reports (Word, Excel, charts), certificates, posters and calendar files: each tens of MB.
-HEAVY = ("matplotlib", "numpy", "docx", "openpyxl", "lxml", "PIL", "fontTools", "qrcode")
+HEAVY: tuple[str, ...] = (
+    "matplotlib",
+    "numpy",
+    "docx",
+    "openpyxl",
+    "lxml",
+    "PIL",
+    "fontTools",
+    "qrcode",
+)
 HEAVY += ("icalendar",)
 
 STARTED_BOT = """

@@ -58,7 +58,7 @@ def api_request(
     """A request opened by another feature through the service function."""
     with transaction(app.sessions) as session:
         requester_id = employee_id(app, requester)
-        ctx = ServiceCtx(app=app, session=session, now=app.clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=app.clock())
         return open_request(
             ctx,
             requester_id=requester_id,

@@ -412,7 +412,7 @@ class Driver:
     def advance(self, **delta: float) -> None:
         """Move the clock and run the scheduler's turn (recurring work kept scheduled, then the
         tick), checking what it sent."""
-        from bot.reminders import ensure_recurring, tick
+        from bot.tick import ensure_recurring, tick
 
         self.clock.advance(**delta)
         self._last = None  # reminders may have changed anyone's buttons
@@ -476,11 +476,13 @@ def restore(app: App, src: Path | sqlite3.Connection) -> None:
     others see the new content at their next transaction, and nothing has to reconnect."""
     raw = app.engine.raw_connection()
     try:
+        target = raw.driver_connection
+        assert isinstance(target, sqlite3.Connection), "snapshots are of SQLite databases"
         if isinstance(src, sqlite3.Connection):
-            src.backup(raw.driver_connection)
+            src.backup(target)
         else:
             with closing(sqlite3.connect(src)) as source:
-                source.backup(raw.driver_connection)
+                source.backup(target)
     finally:
         raw.close()
     app.reload_calendar()

@@ -19,11 +19,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from bot.calendar import WIB
 from bot.dispatch import DispatchResult
 from bot.messages import Channel, Media
+from bot.tick import TickReport
 from tests.event_team.helpers import CC, LEAD, MEMBERS, SM, request_in_chat
 from tests.evidence.explore import Explorer, Scenario
 from tests.pegasus.conftest import HUMAS, PJ, duties, name_of, publish_roster
 from tests.serawai.support import CAN, REGENCY_CAS, open_round, propose, the_round
-from tests.support import Delivered, Harness, TickReport, texts
+from tests.support import Delivered, Harness, texts
 
 FINISH = 12  # buttons pressed to get to the end of a flow, at most
 MINUTES = "Bayu Saputra"  # the Serawai session's minute taker
@@ -160,8 +161,8 @@ def serawai(explorer: Explorer) -> None:
     bot = Checked(explorer, "serawai")
     open_round(bot, "Serawai Uji Bukti", themes=1)
     # Proposed at the same moment, with no votes: only CAN can break the tie.
-    for code, title in (("1701", "Literasi Data untuk Semua"), ("1702", "Dashboard Kinerja")):
-        propose(bot, REGENCY_CAS[code], title)
+    for office, title in (("1701", "Literasi Data untuk Semua"), ("1702", "Dashboard Kinerja")):
+        propose(bot, REGENCY_CAS[office], title)
     bot.at(the_round(bot.app).proposal_closes_at)
     bot.at(the_round(bot.app).voting_closes_at)
     bot.say(CAN, "/serawai_seri")

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.features import build_registry
 from bot.messages import Text
-from bot.reminders import tick
 from bot.services.context import ServiceCtx
+from bot.tick import tick
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage, Reminder
 from tests.evidence.driver import ADMIN, Driver, ErrorTrap, copy_database, sqlite_app
@@ -53,7 +53,7 @@ def _ready(app: App, kind: str) -> None:
 
 def _schedule(app: App, rows: list[dict[str, Any]]) -> None:
     with transaction(app.sessions) as session:
-        ctx = ServiceCtx(app=app, session=session, now=app.clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=app.clock())
         for row in rows:
             assert ctx.schedule(**row)
 

@@ -171,7 +171,8 @@ async def read_params(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
             name = part.get_param("name", header="content-disposition")
             if not isinstance(name, str):
                 continue
-            data_bytes = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            data_bytes = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
             if filename is not None:
                 files[name] = UploadedFile(filename, part.get_content_type(), data_bytes)

@@ -366,7 +366,7 @@ def test_buttons_of_a_notice_do_not_steal_a_flows_numbers(bot: Harness) -> None:
     notice = Choices("Pilih tema Serawai:", (Option("Tema A", "tst:A"), Option("Tema B", "tst:B")))
     bot.say(ADMIN, "/peran")  # buttons 1. Beri peran, 2. Cabut peran
     with transaction(bot.app.sessions) as session:
-        ServiceCtx(app=bot.app, session=session, now=bot.clock()).notify(1, [notice])
+        ServiceCtx(env=bot.app.env, session=session, now=bot.clock()).notify(1, [notice])
     # "1" still answers the flow's question...
     assert "Ketik sebagian nama" in texts(bot.say(ADMIN, "1"))
     bot.say(ADMIN, "Irfan")

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from bot.app import App
 from bot.messages import Text
-from bot.reminders import tick
 from bot.services.context import ServiceCtx
+from bot.tick import tick
 from storage.db import transaction
 from storage.models import OutboxMessage, Reminder
 from tests.support import Clock
@@ -33,7 +33,7 @@ def _register_ping(app: App) -> None:
 
 def _schedule(app: App, key: str, due_in: timedelta, **kwargs: object) -> None:
     with transaction(app.sessions) as session:
-        ctx = ServiceCtx(app=app, session=session, now=app.clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=app.clock())
         ctx.schedule(key, "test.ping", app.clock() + due_in, employee_id=1, **kwargs)  # type: ignore[arg-type]
 
 
@@ -118,7 +118,7 @@ def test_cancelled_reminders_are_not_sent(app: App, clock: Clock) -> None:
     _schedule(app, "event:1:h2", timedelta(hours=2))
     _schedule(app, "event:10:h1", timedelta(hours=1))
     with transaction(app.sessions) as session:
-        ctx = ServiceCtx(app=app, session=session, now=clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=clock())
         assert ctx.cancel_reminders("event:1:") == 2
     clock.advance(hours=3)
     assert tick(app).sent == 1

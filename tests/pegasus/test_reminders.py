@@ -61,7 +61,7 @@ def test_downtime_past_the_posting_day_sends_nothing_and_logs_the_skip(
     before = len(sent_rows(bot.app))
 
     bot.clock.set_wib(date(2025, 4, 12), time(9, 0))  # H+1: the scheduler was down till now
-    with caplog.at_level(logging.WARNING, logger="bot.reminders"):
+    with caplog.at_level(logging.WARNING, logger="bot.tick"):
         bot.tick()
     rows = _reminder_rows(bot, first.id)
     assert {rows[k].outcome for k in ("h5", "h3", "h1", "post")} == {"past"}

@@ -150,7 +150,7 @@ def play(flow_: Flow[Any], row: Row, settings: Settings | None = None) -> Played
         calendar=WorkCalendar(),
         t=t,
         lookup=row.lookup,
-        settings=settings or Settings(_env_file=None),  # type: ignore[call-arg]
+        settings=settings or Settings(_env_file=None),
     )
     if row.state not in flow_.states:
         raise AssertionError(f"{flow_.name} has no state {row.state!r}")

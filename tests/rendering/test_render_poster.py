@@ -246,7 +246,9 @@ def test_make_variant_names(poster_root: Path, tmp_path: Path) -> None:
 def _saturated_warm(image: Image.Image, box: tuple[int, int, int, int]) -> int:
     """Pixels in `box` that are clearly red/orange/yellow (none in the blue template's text)."""
     region = image.convert("RGB").crop(box)
-    return sum(1 for r, g, b in region.getdata() if r > 200 and b < 90 and r - b > 150)
+    raw = region.tobytes()
+    pixels = zip(raw[0::3], raw[1::3], raw[2::3], strict=True)
+    return sum(1 for r, _g, b in pixels if r > 200 and b < 90 and r - b > 150)
 
 
 def test_emoji_in_a_quote_are_drawn_in_colour(tmp_path: Path) -> None:
@@ -275,6 +277,7 @@ def test_a_hashtag_is_never_hyphenated() -> None:
 def test_the_footer_strip_shows_the_network(tmp_path: Path) -> None:
     render_poster("senja-oranye", "Belajar setiap hari.", "Andi", "BPS", tmp_path / "p.png")
     with Image.open(tmp_path / "p.png") as poster:
-        footer = poster.convert("RGB").crop((110, 942, 970, 990))
-        white = sum(1 for r, g, b in footer.getdata() if min(r, g, b) > 230)
+        footer = poster.convert("RGB").crop((110, 942, 970, 990)).tobytes()
+        pixels = zip(footer[0::3], footer[1::3], footer[2::3], strict=True)
+        white = sum(1 for rgb in pixels if min(rgb) > 230)
     assert white > 500  # the text in the blue strip

@@ -73,7 +73,7 @@ class Story:
         self.clock = clock
 
     def _ctx_as(self, session: object, name: str | None) -> ServiceCtx:
-        ctx = ServiceCtx(app=self.app, session=session, now=self.clock())  # type: ignore[arg-type]
+        ctx = ServiceCtx(env=self.app.env, session=session, now=self.clock())  # type: ignore[arg-type]
         if name is not None:
             person = session.scalar(select(Employee).where(Employee.name == name))  # type: ignore[attr-defined]
             ctx.actor = directory.actor_of(session, person)  # type: ignore[arg-type]
@@ -303,7 +303,7 @@ def pegasus_quarter(app: App, clock: Clock) -> None:
                 ),
             ]
         )
-        ctx = ServiceCtx(app=app, session=session, now=clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=clock())
         for duty, began, ended in (
             (duties[0], wib(date(2025, 4, 11), time(7)), wib(date(2025, 4, 11), time(8))),
             (duties[2], wib(date(2025, 5, 2), time(7)), wib(date(2025, 5, 5), time(8))),
@@ -418,7 +418,7 @@ def serawai_quarter(app: App, clock: Clock) -> None:
             session.add(sesi)
             session.flush()
             sessions.append(sesi)
-            ctx = ServiceCtx(app=app, session=session, now=clock())
+            ctx = ServiceCtx(env=app.env, session=session, now=clock())
             ctx.step_started("sop098", 9, f"session:{sesi.id}", "120m", at=wib(day))
             ctx.step_done(
                 "sop098", 9, f"session:{sesi.id}", at=wib(day) + timedelta(minutes=minutes)

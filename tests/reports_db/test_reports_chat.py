@@ -90,7 +90,7 @@ def test_an_ordinary_employee_is_refused_and_gets_no_file(bot: Harness) -> None:
     with transaction(bot.app.sessions) as session:
         person = session.scalar(select(Employee).where(Employee.name == EMPLOYEE))
         assert person is not None
-        ctx = ServiceCtx(bot.app, session, bot.clock(), directory.actor_of(session, person))
+        ctx = ServiceCtx(bot.app.env, session, bot.clock(), directory.actor_of(session, person))
         make = bot.app.registry.domain[MakeReport]
         with pytest.raises(UserError) as refusal:
             make(ctx, MakeReport("event-team", "2025Q1"))

@@ -106,9 +106,9 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     assert "Pengumuman: 222 penerima — antre 71, terkirim 0, diterima 150, gagal 1" in status
 
     # Step 3: six offices propose; one edits; 1707 proposes then withdraws.
-    for code, title in THEMES.items():
+    for office_code, title in THEMES.items():
         clock.advance(minutes=5)
-        assert "tersimpan" in propose(bot, REGENCY_CAS[code], title)
+        assert "tersimpan" in propose(bot, REGENCY_CAS[office_code], title)
     too_long = "X" * 101
     bot.say(REGENCY_CAS["1707"], "/usultema")
     bot.press(REGENCY_CAS["1707"], "Usulan baru")

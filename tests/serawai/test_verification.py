@@ -39,7 +39,7 @@ def _issue(app: App, session_id: int, name: str) -> SerawaiCertificate:
         employee.name = name
         sesi = session.get(SerawaiSession, session_id)
         assert sesi is not None
-        ctx = ServiceCtx(app=app, session=session, now=app.clock())
+        ctx = ServiceCtx(env=app.env, session=session, now=app.clock())
         return certificates.issue(ctx, sesi, employee, "participant")
 
 
@@ -53,7 +53,7 @@ def issued(bot: Harness) -> tuple[SerawaiCertificate, SerawaiCertificate]:
         sesi = session.get(SerawaiSession, session_id)
         assert ratna is not None
         assert sesi is not None
-        ctx = ServiceCtx(app=bot.app, session=session, now=bot.clock())
+        ctx = ServiceCtx(env=bot.app.env, session=session, now=bot.clock())
         revoked = certificates.issue(ctx, sesi, ratna, "speaker")
     answer = texts(bot.say(CAN, f"/cabutsertifikat {revoked.number} nama narasumber keliru"))
     assert f"Sertifikat {revoked.number} dicabut" in answer

@@ -64,9 +64,9 @@ def test_the_registry_routes_a_press_to_its_kind_and_refuses_overlaps() -> None:
         seen.append(pressed)
         return Outcome()
 
-    reg.button(_Assign, handler)  # type: ignore[arg-type]
+    reg.button(_Assign, handler)
     assert reg.actions["zt"](None, decode("zt:assign:5")) == Outcome()  # type: ignore[arg-type]
     assert seen == [_Assign(5)]
     assert reg.actions["zt"](None, decode("zt:drop:5")) is None  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="registered twice"):
-        reg.button(_Assign, handler)  # type: ignore[arg-type]
+        reg.button(_Assign, handler)
