@@ -368,9 +368,10 @@ def serawai_report(
     if not facts.rounds and not facts.sessions:
         return empty_report(TITLE, SUBTITLE, facts.period, figures, generated_on)
     sessions = sorted(facts.sessions, key=lambda s: (s.held_on, s.id))
-    summary = [
-        f"{len(facts.rounds)} putaran, {len(sessions)} sesi terlaksana, "
-        f"{sum(s.attendance for s in sessions)} kehadiran peserta."
+    narrative = [
+        f"Pada {facts.period.label} Serawai berjalan dalam {len(facts.rounds)} putaran dengan "
+        f"{len(sessions)} sesi terlaksana dan {sum(s.attendance for s in sessions)} "
+        "kehadiran peserta."
     ]
     sections = []
     if facts.rounds:
@@ -401,8 +402,22 @@ def serawai_report(
         steps=facts.steps,
         calendar=calendar,
         figures=figures,
-        summary=summary,
+        summary=(),
         sections=sections,
         issues=issues,
         generated_on=generated_on,
+        sop="SOP-098/17000/2025",
+        purpose=(
+            "Serawai adalah kegiatan berbagi pengetahuan antarpegawai se-Provinsi Bengkulu: "
+            "BPS kabupaten/kota mengusulkan tema, pegawai memilih tema melalui pemungutan "
+            "suara, dan tema terpilih disajikan dalam sesi yang diselenggarakan bergiliran."
+        ),
+        narrative=narrative,
+        conclusions=[
+            f"Serawai menyelenggarakan {len(sessions)} sesi pada {facts.period.label}.",
+        ],
+        recommendations=[
+            "Penyelenggara melengkapi administrasi setiap sesi sebelum laporan diajukan "
+            "kepada CC.",
+        ],
     )
