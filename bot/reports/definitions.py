@@ -33,7 +33,9 @@ KIND_LABELS = {
     EventKind.EXPIRED: "Lewat tanpa penugasan",
     EventKind.UPCOMING: "Belum dilaksanakan",
 }
-HELD_STATUSES = frozenset({"assigned", "held", "closed"})
+HELD_STATUSES = frozenset({"assigned", "held", "closed", "done", "evaluated"})
+ENDED_STATUSES = frozenset({"held", "closed", "done", "evaluated"})
+"""Stored codes of an event that has ended (done and evaluated are older codes)."""
 
 
 def event_end(event: EventFact) -> datetime:
@@ -48,7 +50,7 @@ def event_kind(event: EventFact, as_of: datetime | None) -> EventKind:
     if event.status == "expired":
         return EventKind.EXPIRED
     passed = as_of is None or event_end(event) <= as_of
-    if event.status in ("held", "closed"):
+    if event.status in ENDED_STATUSES:
         return EventKind.HELD
     if not passed:
         return EventKind.UPCOMING

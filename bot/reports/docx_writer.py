@@ -22,7 +22,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image as PILImage
 
-from bot.calendar import format_date, to_wib, utcnow
+from bot.calendar import to_wib, utcnow
 from bot.reports import fmt
 from bot.reports.charts import render_chart
 from bot.reports.definitions import STEP_TERMS
@@ -354,7 +354,7 @@ class _Writer:
             run.font.color.rgb = NAVY
 
     def _made_on(self) -> str:
-        return format_date(self.report.generated_on or to_wib(utcnow()).date())
+        return fmt.day(self.report.generated_on or to_wib(utcnow()).date())
 
     def cover(self) -> None:
         """The cover: logo slot, title, period, office."""
@@ -383,6 +383,8 @@ class _Writer:
         table = self.doc.add_table(rows=1, cols=1)
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        table.columns[0].width = Cm(3.5)
         cell = table.rows[0].cells[0]
         cell.width = Cm(3.5)
         table.rows[0].height = Cm(3.5)
@@ -524,6 +526,7 @@ class _Writer:
 
     def signatures(self) -> None:
         """'Mengetahui, Kepala BPS Provinsi Bengkulu' beside the CC, with name and NIP lines."""
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(12)
         table = self.doc.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         _no_borders(table)
@@ -541,7 +544,6 @@ class _Writer:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 paragraph.paragraph_format.space_after = Pt(0)
                 paragraph.add_run(line)
-        table.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(24)
 
     # --- sections ---------------------------------------------------------------------------
 

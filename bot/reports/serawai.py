@@ -7,7 +7,14 @@ from datetime import date
 
 from bot.calendar import WorkCalendar
 from bot.reports import fmt
-from bot.reports.common import empty_report, program_report, section, share, weighted_mean
+from bot.reports.common import (
+    empty_report,
+    overall_compliance,
+    program_report,
+    section,
+    share,
+    weighted_mean,
+)
 from bot.reports.compliance import compliance
 from bot.reports.facts import SERAWAI_CHECKLIST, Program, RoundFact, SerawaiFacts, SessionFact
 from bot.reports.model import (
@@ -68,8 +75,7 @@ def serawai_figures(facts: SerawaiFacts, calendar: WorkCalendar) -> list[KeyFigu
     speaker = weighted_mean((s.overall, s.n) for s in facts.speaker_ratings)
     host = weighted_mean((h.score, h.n) for h in facts.host_ratings)
     results = compliance(facts.steps, calendar, program=Program.SERAWAI, period=facts.period)
-    within = sum(r.within for r in results)
-    done = sum(r.done for r in results)
+    within, done = overall_compliance(results)
     return [
         KeyFigure("Putaran Serawai", len(facts.rounds), "int"),
         KeyFigure("Usulan tema", sum(len(r.proposals) for r in facts.rounds), "int"),
@@ -87,7 +93,7 @@ def serawai_figures(facts: SerawaiFacts, calendar: WorkCalendar) -> list[KeyFigu
         KeyFigure("Rata-rata nilai penyelenggara (skala 1–5)", host, "dec2"),
         KeyFigure("Penyaji terbaik", facts.best_speaker or None, "text"),
         KeyFigure("Penyelenggara terbaik", facts.best_host or None, "text"),
-        KeyFigure("Langkah SOP sesuai standar waktu", share(within, done), "pct"),
+        KeyFigure("Langkah petugas sesuai mutu baku waktu", share(within, done), "pct"),
     ]
 
 
