@@ -200,14 +200,15 @@ def compliance_blocks(
     if still_open or closed:
         parts = []
         if still_open:
-            parts.append(f"{still_open} langkah masih berjalan saat laporan disusun")
+            parts.append(f"sebanyak {still_open} langkah masih berjalan saat laporan disusun")
         if closed:
             parts.append(
-                f"{closed} langkah ditutup tanpa hasil karena permintaannya dibatalkan, "
+                f"sebanyak {closed} langkah ditutup tanpa hasil karena permintaannya dibatalkan, "
                 "lewat tanpa penugasan, atau batas waktunya berakhir; langkah tersebut tidak "
                 "diukur"
             )
-        blocks.append(Paragraph("; ".join(parts) + ".", "note"))
+        sentence = "; ".join(parts)
+        blocks.append(Paragraph(sentence[0].upper() + sentence[1:] + ".", "note"))
     if machine:
         blocks += [
             Subheading("Langkah yang dijalankan otomatis oleh CAN Bot"),

@@ -54,7 +54,7 @@ THUMBNAIL_DPI = 150
 NUMERIC = ("int", "num1", "dec1", "dec2", "pct")
 CHAR_CM = 0.165  # an average Arial glyph at 8.5 pt
 HEADER_CHAR_CM = 0.19  # bold is wider
-PAD_CM = 0.3
+PAD_CM = 0.45  # the cell margins (2 x 70 twips) and a little air
 
 
 LOGO = Path(__file__).resolve().parents[2] / "templates" / "reports" / "logo.png"
@@ -322,6 +322,8 @@ class _Writer:
         _set_font(cell_style, 8.5)
         cell_style.paragraph_format.space_after = Pt(0)
         cell_style.paragraph_format.space_before = Pt(0)
+        # table text reads left to right: justified cells spread "1 hari kerja" apart
+        cell_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.cell_style = cell_style
         self.cell_style_id = cell_style.style_id
         props = doc.core_properties
@@ -399,7 +401,10 @@ class _Writer:
         """Kata pengantar, signed by the Change Agent Network team."""
         report, doc = self.report, self.doc
         doc.add_paragraph("KATA PENGANTAR", style=FRONT_STYLE)
-        what = f"{report.title} periode {report.period_label}"
+        # "Laporan ... Triwulan" + "Triwulan IV 2026" reads "Laporan ... Triwulan IV 2026"
+        head, _, last = report.title.rpartition(" ")
+        label = report.period_label
+        what = f"{head} {label}" if label.split()[0] == last else f"{report.title} {label}"
         sop = f" sesuai {report.sop}" if report.sop else ""
         for text in (
             f"Puji syukur kami panjatkan ke hadirat Tuhan Yang Maha Esa atas tersusunnya {what}.",

@@ -42,31 +42,31 @@ def event_team_kendala(
     expired = of_kind(events, EventKind.EXPIRED, as_of)
     if expired:
         out.append(
-            f"{len(expired)} permintaan lewat tanpa penugasan karena Ketua Event Team belum "
+            f"Sebanyak {len(expired)} permintaan lewat tanpa penugasan karena Ketua Event Team belum "
             f"menetapkan petugas sampai waktu kegiatan: {_names(expired)}."
         )
     late = [e for e in events if e.late]
     if late:
         out.append(
-            f"{len(late)} permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan: "
+            f"Sebanyak {len(late)} permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan: "
             f"{_names(late)}."
         )
     done = held(events, as_of)
     no_photos = [e for e in done if missing_photos(e, as_of)]
     if no_photos:
         out.append(
-            f"{len(no_photos)} kegiatan terlaksana tanpa foto dokumentasi sampai batas "
+            f"Sebanyak {len(no_photos)} kegiatan terlaksana tanpa foto dokumentasi sampai batas "
             f"pengirimannya berakhir: {_names(no_photos)}."
         )
     no_form = [e for e in done if not evaluated(e)]
     if no_form:
         out.append(
-            f"{len(no_form)} kegiatan terlaksana belum dievaluasi oleh SM: {_names(no_form)}."
+            f"Sebanyak {len(no_form)} kegiatan terlaksana belum dievaluasi oleh SM: {_names(no_form)}."
         )
     no_internal = [e for e in done if e.assignments and not lead_rated(e)]
     if no_internal:
         out.append(
-            f"{len(no_internal)} kegiatan terlaksana belum dievaluasi secara internal oleh "
+            f"Sebanyak {len(no_internal)} kegiatan terlaksana belum dievaluasi secara internal oleh "
             f"Ketua Event Team: {_names(no_internal)}."
         )
     for e in done:
@@ -108,17 +108,19 @@ def pegasus_kendala(duties: Sequence[DutyFact], failed_deliveries: int = 0) -> l
     missed = [d for d in duties if d.status == "missed"]
     if missed:
         listed = fmt.listing([f"{d.person} ({fmt.day(d.duty_date)})" for d in missed])
-        out.append(f"{len(missed)} giliran piket terlewat tanpa poster: {listed}.")
+        out.append(f"Sebanyak {len(missed)} giliran piket terlewat tanpa poster: {listed}.")
     late = [d for d in duties if d.status == "late"]
     if late:
         listed = fmt.listing([f"{d.person} ({fmt.day(d.duty_date)})" for d in late])
-        out.append(f"{len(late)} poster diunggah setelah tanggal piketnya: {listed}.")
+        out.append(f"Sebanyak {len(late)} poster diunggah setelah tanggal piketnya: {listed}.")
     unproven = [
         d for d in duties if d.status in ("on_time", "late") and not (d.proof_url or d.proof_path)
     ]
     if unproven:
         listed = fmt.listing([f"{d.person} ({fmt.day(d.duty_date)})" for d in unproven])
-        out.append(f"{len(unproven)} poster terbit tanpa bukti unggah dari Humas: {listed}.")
+        out.append(
+            f"Sebanyak {len(unproven)} poster terbit tanpa bukti unggah dari Humas: {listed}."
+        )
     out += _failed("Pegasus", failed_deliveries)
     return out
 
@@ -126,4 +128,4 @@ def pegasus_kendala(duties: Sequence[DutyFact], failed_deliveries: int = 0) -> l
 def _failed(program: str, count: int) -> list[str]:
     if not count:
         return []
-    return [f"{count} pesan {program} gagal terkirim kepada penerimanya."]
+    return [f"Sebanyak {count} pesan {program} gagal terkirim kepada penerimanya."]

@@ -170,9 +170,13 @@ def _gallery_blocks(duties: Sequence[DutyFact]) -> list[Block]:
     ]
     links = [d for d in duties if d.proof_url]
     blocks: list[Block] = [
-        Paragraph(f"{len(posters)} poster terbit pada periode ini."),
+        Paragraph(f"Pada periode ini terbit {len(posters)} poster."),
         *(
-            [Paragraph(f"{waiting} poster telah disetujui dan menunggu tanggal unggahnya.")]
+            [
+                Paragraph(
+                    f"Sebanyak {waiting} poster telah disetujui dan menunggu tanggal unggahnya."
+                )
+            ]
             if (waiting := sum(d.status == "approved" for d in duties))
             else []
         ),
@@ -231,7 +235,7 @@ def pegasus_report(
         )
     if counts.get("approved", 0):
         narrative.append(
-            f"{counts['approved']} poster telah disetujui dan akan diunggah pada tanggal piketnya."
+            f"Sebanyak {counts['approved']} poster telah disetujui dan akan diunggah pada tanggal piketnya."
         )
     issues = pegasus_kendala(duties, facts.failed_deliveries)
     conclusions = [

@@ -194,7 +194,7 @@ def test_pegasus_quarter_lists_every_duty_with_its_poster_proof_and_swap(
         ("Fajar Nugroho", "Tepat waktu", "–"),
     ]
     assert duties[0][7] == "Tautan dan Tangkapan layar"
-    assert "4 poster terbit pada periode ini." in docx.paragraphs
+    assert "Pada periode ini terbit 4 poster." in docx.paragraphs
     assert len(docx.doc.inline_shapes) >= 5  # four posters, a screenshot, and the chart
     assert "Minggu 1 (Agus Salim): https://www.instagram.com/p/Agus/" in docx.paragraphs
     text = docx.text

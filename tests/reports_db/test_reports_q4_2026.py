@@ -60,21 +60,21 @@ Q4_EVENT_TEAM = {
     "Langkah petugas sesuai mutu baku waktu": "85,7%",
 }
 ET_KENDALA = [
-    "1 permintaan lewat tanpa penugasan karena Ketua Event Team belum menetapkan petugas "
+    "Sebanyak 1 permintaan lewat tanpa penugasan karena Ketua Event Team belum menetapkan petugas "
     "sampai waktu kegiatan: “Bimtek Statistik Sektoral” (3 Desember 2026).",
-    "1 permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan: “Sosialisasi Zona "
+    "Sebanyak 1 permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan: “Sosialisasi Zona "
     "Integritas” (12 November 2026).",
 ]
 ZI_PHOTOS = (
-    "1 kegiatan terlaksana tanpa foto dokumentasi sampai batas pengirimannya berakhir: "
+    "Sebanyak 1 kegiatan terlaksana tanpa foto dokumentasi sampai batas pengirimannya berakhir: "
     "“Sosialisasi Zona Integritas” (12 November 2026)."
 )
 ET_KENDALA_TAIL = [
-    "1 kegiatan terlaksana belum dievaluasi secara internal oleh Ketua Event Team: "
+    "Sebanyak 1 kegiatan terlaksana belum dievaluasi secara internal oleh Ketua Event Team: "
     "“Sosialisasi Zona Integritas” (12 November 2026).",
     "“Sosialisasi Zona Integritas” (12 November 2026) mendapat nilai rendah dari SM untuk "
     "Ketepatan waktu (2) dan MC (2). Saran SM: “Petugas perlu hadir lebih awal”.",
-    "1 pesan Event Team gagal terkirim kepada penerimanya.",
+    "Sebanyak 1 pesan Event Team gagal terkirim kepada penerimanya.",
 ]
 Q4_PEGASUS = {
     "Giliran piket": "5",
@@ -90,9 +90,9 @@ Q4_PEGASUS = {
     "Langkah petugas sesuai mutu baku waktu": "75%",
 }
 PG_KENDALA = [
-    "1 giliran piket terlewat tanpa poster: Rina Marlina (30 Oktober 2026).",
-    "1 poster diunggah setelah tanggal piketnya: Dewi Lestari (16 Oktober 2026).",
-    "2 poster terbit tanpa bukti unggah dari Humas: Dewi Lestari (16 Oktober 2026) dan "
+    "Sebanyak 1 giliran piket terlewat tanpa poster: Rina Marlina (30 Oktober 2026).",
+    "Sebanyak 1 poster diunggah setelah tanggal piketnya: Dewi Lestari (16 Oktober 2026).",
+    "Sebanyak 2 poster terbit tanpa bukti unggah dari Humas: Dewi Lestari (16 Oktober 2026) dan "
     "Fajar Nugroho (13 November 2026).",
 ]
 
@@ -173,7 +173,7 @@ def test_half_year_uses_the_same_rules(built: Harness) -> None:
         "Langkah petugas sesuai mutu baku waktu": "90%",  # 3/4, 1/1, 3/3, 2/2
     }
     both = (
-        "2 kegiatan terlaksana tanpa foto dokumentasi sampai batas pengirimannya berakhir: "
+        "Sebanyak 2 kegiatan terlaksana tanpa foto dokumentasi sampai batas pengirimannya berakhir: "
         "“Apel Kesiapsiagaan” (20 Agustus 2026) dan “Sosialisasi Zona Integritas” "
         "(12 November 2026)."
     )
@@ -207,7 +207,7 @@ def test_pegasus_quarter_counts_posted_waiting_and_missed_turns(built: Harness) 
         "Langkah 4 (Penyusunan kutipan dan desain poster): hanya 3 dari 4 (75%) pelaksanaan "
         "memenuhi mutu baku waktu 3 hari kerja.",
     ]
-    assert "3 poster terbit pada periode ini." in docx.paragraphs
+    assert "Pada periode ini terbit 3 poster." in docx.paragraphs
     xlsx = XlsxReport(Path(rest[-1].path))
     for header in ("Berkas poster", "Berkas tangkapan layar"):
         named = [v for v in xlsx.column("Piket", header) if v]
