@@ -40,6 +40,7 @@ unit: $(STAMP) ## the test suite only (SQLite and PostgreSQL)
 
 test: $(STAMP) lint typecheck ## every check: lint, types, tests on SQLite and PostgreSQL
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-libreoffice.sh
 	bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 bench: $(STAMP) ## benchmarks, each figure beside its floor

@@ -40,6 +40,8 @@ def render_chart(chart: Chart, dpi: int = 150) -> bytes:
     # no pyplot: a bare Figure keeps no global state and needs no GUI backend
     fig = Figure(figsize=(WIDTH_CM / 2.54, height_cm / 2.54), dpi=dpi, layout="constrained")
     ax = fig.add_subplot()
+    # the title is drawn on the chart itself, so the picture reads alone when copied out
+    ax.set_title(chart.title, fontsize=9, fontweight="bold", color="#1F4E79", loc="left")
     values = [float(v) for vals in chart.series.values() for v in vals]
     integer = all(v == int(v) for v in values) and not chart.percent
     n_series = max(1, len(chart.series))
@@ -54,7 +56,8 @@ def render_chart(chart: Chart, dpi: int = 150) -> bytes:
                 bars = ax.barh(where, list(vals), height=width, label=name, color=color)
             else:
                 bars = ax.bar(where, list(vals), width=width, label=name, color=color)
-            labels = [_label(float(v), chart.percent, integer) for v in vals]
+            # a bar of nothing gets no label: a row of "0"s says less than the empty axis
+            labels = [_label(float(v), chart.percent, integer) if v else "" for v in vals]
             ax.bar_label(bars, labels=labels, fontsize=7, padding=2)
     else:
         for i, (name, vals) in enumerate(chart.series.items()):

@@ -10,13 +10,21 @@ from bot.calendar import WorkCalendar
 from bot.reports import fmt
 from bot.reports.compliance import StepCompliance, compliance, compliance_by_quarter
 from bot.reports.facts import PROGRAM_NAMES, Period, StepRecord
-from bot.reports.model import Block, Cell, Column, KeyFigure, Paragraph, Report, Section, Table
+from bot.reports.model import (
+    Block,
+    Cell,
+    Column,
+    KeyFigure,
+    Paragraph,
+    Report,
+    Section,
+    Subheading,
+    Table,
+)
 
 EMPTY_TEXT = "Tidak ada kegiatan pada periode ini."
 NO_ISSUES = "Tidak ada kendala yang tercatat pada periode ini."
-ISSUES_HEADING = "Kendala dan catatan"
-LOW_RATING = 2
-"""A rating at or below this (on 1 to 5) is raised as an issue."""
+ISSUES_HEADING = "Kendala"
 WEAK_COMPLIANCE = 0.8
 """A step with a smaller share of runs within its standard is raised as an issue."""
 
@@ -57,29 +65,41 @@ def empty_report(
     )
 
 
+def people_steps(results: Sequence[StepCompliance]) -> list[StepCompliance]:
+    """The steps people carry out (the bot's own steps left out)."""
+    return [r for r in results if not r.automated]
+
+
+def bot_steps(results: Sequence[StepCompliance]) -> list[StepCompliance]:
+    """The steps the bot carries out itself."""
+    return [r for r in results if r.automated]
+
+
 def overall_compliance(results: Sequence[StepCompliance]) -> tuple[int, int]:
-    """(runs within the standard, runs finished) over all steps."""
-    return sum(r.within for r in results), sum(r.done for r in results)
+    """(runs within the standard, runs finished) over the steps people carry out."""
+    mine = people_steps(results)
+    return sum(r.within for r in mine), sum(r.done for r in mine)
 
 
 def compliance_issues(results: Sequence[StepCompliance]) -> list[str]:
-    """One sentence per step whose share within the standard is below 80%."""
+    """One sentence per people's step whose share within the standard is below 80%."""
     out = []
-    for r in results:
+    for r in people_steps(results):
         if r.share is not None and r.share < WEAK_COMPLIANCE:
             out.append(
                 f"Langkah {r.step} ({r.step_name}): hanya {fmt.ratio(r.within, r.done)} "
-                f"pelaksanaan memenuhi standar {r.standard.label}."
+                f"pelaksanaan memenuhi mutu baku waktu {r.standard.label}."
             )
     return out
 
 
 def compliance_table(title: str, results: Sequence[StepCompliance], sheet: str) -> Table:
-    """Per step: standard, runs, median and share within the standard (numbers in the sheet)."""
+    """Per people's step: the SOP's standard, runs, median, share within, open and closed."""
     columns = (
         Column("Langkah", "int"),
         Column("Kegiatan"),
-        Column("Standar waktu"),
+        Column("Mutu baku waktu"),
+        Column("Output SOP", in_docx=False),
         Column("Dilaksanakan", "int"),
         Column("Median durasi", in_xlsx=False),
         Column("Median", "dec2", in_docx=False),
@@ -87,13 +107,15 @@ def compliance_table(title: str, results: Sequence[StepCompliance], sheet: str) 
         Column("Sesuai standar", in_xlsx=False),
         Column("Sesuai standar (jumlah)", "int", in_docx=False),
         Column("Persentase sesuai standar", "pct", in_docx=False),
-        Column("Masih berjalan", "int", in_docx=False),
+        Column("Masih berjalan", "int"),
+        Column("Ditutup tanpa hasil", "int"),
     )
     rows: list[list[Cell]] = [
         [
             r.step,
             r.step_name,
             r.standard.label,
+            r.output,
             r.done,
             r.median_label,
             r.median,
@@ -102,6 +124,37 @@ def compliance_table(title: str, results: Sequence[StepCompliance], sheet: str) 
             r.within if r.done else None,
             r.share,
             r.open,
+            r.closed,
+        ]
+        for r in results
+    ]
+    return Table(title, columns, rows, sheet_name=sheet)
+
+
+def automated_table(title: str, results: Sequence[StepCompliance], sheet: str) -> Table:
+    """The bot's own steps: how often it carried them out and how long they took."""
+    columns = (
+        Column("Langkah", "int"),
+        Column("Kegiatan"),
+        Column("Mutu baku waktu"),
+        Column("Output SOP", in_docx=False),
+        Column("Dijalankan bot", "int"),
+        Column("Median durasi", in_xlsx=False),
+        Column("Median", "dec2", in_docx=False),
+        Column("Sesuai standar", in_xlsx=False),
+        Column("Sesuai standar (jumlah)", "int", in_docx=False),
+    )
+    rows: list[list[Cell]] = [
+        [
+            r.step,
+            r.step_name,
+            r.standard.label,
+            r.output,
+            r.done,
+            r.median_label,
+            r.median,
+            r.summary,
+            r.within if r.done else None,
         ]
         for r in results
     ]
@@ -111,40 +164,56 @@ def compliance_table(title: str, results: Sequence[StepCompliance], sheet: str) 
 def compliance_blocks(
     records: Sequence[StepRecord], calendar: WorkCalendar, program: str, period: Period
 ) -> list[Block]:
-    """The time-standard section's blocks for one program and period."""
+    """The time-standard section: people's steps first, then the bot's own steps."""
     results = compliance(records, calendar, program=program, period=period)
+    people, machine = people_steps(results), bot_steps(results)
     within, done = overall_compliance(results)
     name = PROGRAM_NAMES.get(program, program)
     blocks: list[Block] = [
         Paragraph(
-            "Durasi setiap langkah diukur dari awal sampai selesai dan dibandingkan dengan "
-            "mutu baku waktu SOP; hari kerja tidak menghitung akhir pekan, hari libur "
-            "nasional dan cuti bersama."
+            "Durasi setiap langkah diukur dari awal sampai selesainya langkah tersebut dan "
+            "dibandingkan dengan mutu baku waktu dalam SOP. Hari kerja tidak mencakup akhir "
+            "pekan, hari libur nasional, dan cuti bersama. Langkah yang dijalankan otomatis "
+            "oleh CAN Bot dilaporkan tersendiri dan tidak dihitung dalam tingkat kepatuhan "
+            "petugas."
         ),
+        Subheading("Langkah yang dilaksanakan petugas"),
     ]
     if done:
         blocks.append(
             Paragraph(
-                f"Secara keseluruhan {fmt.ratio(within, done)} pelaksanaan langkah "
-                "memenuhi standar waktu."
+                f"Dari langkah yang dilaksanakan petugas, {fmt.ratio(within, done)} "
+                "pelaksanaan memenuhi mutu baku waktu."
             )
         )
-    never = [str(r.step) for r in results if not r.done]
-    if never:
+    else:
         blocks.append(
-            Paragraph(
-                "Langkah yang belum pernah dilaksanakan pada periode ini: "
-                + ", ".join(never)
-                + ".",
-                "note",
+            Paragraph("Belum ada langkah petugas yang selesai pada periode ini.", "note")
+        )
+    blocks.append(
+        compliance_table(
+            f"Kepatuhan petugas terhadap mutu baku waktu {name}", people, "Standar waktu"
+        )
+    )
+    still_open = sum(r.open for r in people)
+    closed = sum(r.closed for r in people)
+    if still_open or closed:
+        parts = []
+        if still_open:
+            parts.append(f"sebanyak {still_open} langkah masih berjalan saat laporan disusun")
+        if closed:
+            parts.append(
+                f"sebanyak {closed} langkah ditutup tanpa hasil karena permintaannya dibatalkan, "
+                "lewat tanpa penugasan, atau batas waktunya berakhir; langkah tersebut tidak "
+                "diukur"
             )
-        )
-    blocks.append(compliance_table(f"Kepatuhan standar waktu {name}", results, "Standar waktu"))
-    still_open = sum(r.open for r in results)
-    if still_open:
-        blocks.append(
-            Paragraph(f"{still_open} langkah masih berjalan saat laporan disusun.", "note")
-        )
+        sentence = "; ".join(parts)
+        blocks.append(Paragraph(sentence[0].upper() + sentence[1:] + ".", "note"))
+    if machine:
+        blocks += [
+            Subheading("Langkah yang dijalankan otomatis oleh CAN Bot"),
+            automated_table(f"Langkah otomatis {name}", machine, "Langkah otomatis"),
+        ]
     return blocks
 
 
@@ -159,7 +228,12 @@ def compliance_quarters_table(
     by_quarter = compliance_by_quarter(records, calendar, quarters, program=program)
     labels = [q.label for q in quarters]
     first = by_quarter[labels[0]]
-    columns: list[Column] = [Column("Langkah", "int"), Column("Kegiatan"), Column("Standar")]
+    columns: list[Column] = [
+        Column("Langkah", "int"),
+        Column("Kegiatan"),
+        Column("Pelaksana"),
+        Column("Mutu baku waktu"),
+    ]
     for label in labels:
         columns += [
             Column(label, in_xlsx=False),
@@ -170,13 +244,16 @@ def compliance_quarters_table(
         ]
     rows: list[list[Cell]] = []
     for index, head in enumerate(first):
-        row: list[Cell] = [head.step, head.step_name, head.standard.label]
+        who = "CAN Bot (otomatis)" if head.automated else "Petugas"
+        row: list[Cell] = [head.step, head.step_name, who, head.standard.label]
         for label in labels:
             r = by_quarter[label][index]
             row += [r.summary, r.done, r.within if r.done else None, r.share, r.median]
         rows.append(row)
     name = PROGRAM_NAMES.get(program, program)
-    return Table(f"Kepatuhan standar waktu {name} per triwulan", columns, rows, sheet_name=sheet)
+    return Table(
+        f"Kepatuhan terhadap mutu baku waktu {name} per triwulan", columns, rows, sheet_name=sheet
+    )
 
 
 def section(heading: str, blocks: Sequence[Block]) -> Section:
@@ -205,17 +282,25 @@ def program_report(
     issues_heading: str = ISSUES_HEADING,
     no_issues: str = NO_ISSUES,
     appendix: Sequence[Section] = (),
+    sop: str = "",
+    purpose: str = "",
+    narrative: Sequence[str] = (),
+    conclusions: Sequence[str] = (),
+    recommendations: Sequence[str] = (),
+    definitions: Sequence[str] = (),
 ) -> Report:
     """A program's report: its own sections, then issues, the SOP's time standards, appendix."""
     results = compliance(steps, calendar, program=program, period=period)
     raised = [*issues, *compliance_issues(results)]
-    sop = PROGRAM_NAMES.get(program, program).split("(")[-1].rstrip(")")
+    short = PROGRAM_NAMES.get(program, program).split("(")[-1].rstrip(")")
     closing = [
-        section(
-            issues_heading, [Paragraph(i, "bullet") for i in raised] or [Paragraph(no_issues)]
+        Section(
+            issues_heading,
+            tuple([Paragraph(i, "bullet") for i in raised] or [Paragraph(no_issues)]),
+            role="issues",
         ),
         section(
-            f"Kepatuhan standar waktu {sop}",
+            f"Kepatuhan terhadap mutu baku waktu {short}",
             compliance_blocks(steps, calendar, program, period),
         ),
     ]
@@ -223,8 +308,18 @@ def program_report(
         title=title,
         subtitle=subtitle,
         period_label=period.label,
-        sections=[*sections, *closing, *appendix],
+        sections=[
+            *sections,
+            *closing,
+            *(Section(a.heading, a.blocks, "appendix") for a in appendix),
+        ],
         key_figures=figures,
         summary=summary,
         generated_on=generated_on,
+        sop=sop,
+        purpose=purpose,
+        narrative=narrative,
+        conclusions=conclusions,
+        recommendations=recommendations,
+        definitions=definitions,
     )

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from bot.calendar import WorkCalendar, to_wib
 from bot.reports import fmt
+from bot.reports.definitions import automated
 from bot.reports.facts import Period, Program, StepRecord, TimeStandard
 
 __all__ = [
@@ -140,6 +141,34 @@ STEP_NAMES: dict[tuple[str, int], str] = {
 }
 """The name of every SOP step the services record, for step records read from the database."""
 
+SOP_OUTPUTS: dict[tuple[str, int], str] = {
+    (Program.EVENT_TEAM, 1): "Konfirmasi rencana kegiatan dan kebutuhan peran Event Team",
+    (Program.EVENT_TEAM, 2): "Notifikasi kebutuhan Event Team",
+    (Program.EVENT_TEAM, 3): "Daftar alokasi peran dan nama anggota Event Team",
+    (Program.EVENT_TEAM, 4): "Kegiatan berjalan sesuai peran; dokumentasi kegiatan",
+    (Program.EVENT_TEAM, 5): "Form evaluasi terkirim",
+    (Program.EVENT_TEAM, 6): "Evaluasi tersimpan sebagai dokumen monitoring",
+    (Program.EVENT_TEAM, 7): "Evaluasi tersimpan sebagai dokumen monitoring",
+    (Program.SERAWAI, 1): "Konsep dan jadwal penyelenggaraan Serawai",
+    (Program.SERAWAI, 2): "Surat penyelenggaraan kegiatan Serawai",
+    (Program.SERAWAI, 3): "Daftar usulan tema dari BPS kabupaten/kota",
+    (Program.SERAWAI, 4): "Tema terpilih dari usulan kabupaten/kota",
+    (Program.SERAWAI, 5): "Pengumuman tema terpilih dan jadwal pelaksanaan",
+    (Program.SERAWAI, 6): "Surat daftar nama pelaksana Serawai",
+    (Program.SERAWAI, 7): "Konfirmasi kesiapan penyelenggaraan kegiatan",
+    (Program.SERAWAI, 8): "Konfirmasi kebutuhan peran Event Team",
+    (Program.SERAWAI, 9): "Sertifikat, dokumentasi kegiatan, notulensi",
+    (Program.SERAWAI, 10): "Laporan kegiatan Serawai disetujui CC",
+    (Program.SERAWAI, 11): "Rekap penilaian penyaji dan penyelenggara",
+    (Program.PEGASUS, 1): "Daftar petugas Pegasus setiap minggu",
+    (Program.PEGASUS, 2): "Desain template/format Pegasus",
+    (Program.PEGASUS, 3): "Pesan pengingat kepada petugas",
+    (Program.PEGASUS, 4): "Desain Pegasus",
+    (Program.PEGASUS, 5): "Desain Pegasus terunggah di grup WhatsApp kantor/Instagram",
+    (Program.PEGASUS, 6): "Laporan Pegasus Triwulan",
+}
+"""Each step's output (*output* of the SOP's *mutu baku*), shown beside its time standard."""
+
 
 # --- measuring ------------------------------------------------------------------------------
 
@@ -165,6 +194,18 @@ class StepCompliance:
     within: int
     median: float | None
     open: int = 0
+    closed: int = 0
+    """Runs that can no longer finish (request cancelled, window closed): not measured."""
+
+    @property
+    def automated(self) -> bool:
+        """Whether the bot carries out this step (reported apart from people's work)."""
+        return automated(self.program, self.step)
+
+    @property
+    def output(self) -> str:
+        """The step's output as the SOP's mutu baku names it."""
+        return SOP_OUTPUTS.get((self.program, self.step), "")
 
     @property
     def share(self) -> float | None:
@@ -173,18 +214,21 @@ class StepCompliance:
 
     @property
     def summary(self) -> str:
-        """'18 dari 20 (90%)', or 'Belum pernah dilaksanakan'."""
+        """'18 dari 20 (90%)', or 'Tidak ada pada periode ini'."""
         if not self.done:
-            return "Belum pernah dilaksanakan"
+            return NONE_IN_PERIOD
         return fmt.ratio(self.within, self.done)
 
     @property
     def median_label(self) -> str:
-        """'12 menit', '0,8 hari kerja', or '–'."""
+        """'12 menit', '0,8 hari kerja', '2 hari kerja', or '–'."""
         if self.median is None:
             return fmt.EMPTY
         decimals = 0 if self.standard.unit == "minutes" else 1
-        return f"{fmt.number(self.median, decimals)} {self.standard.unit_label}"
+        return f"{fmt.trimmed(self.median, decimals)} {self.standard.unit_label}"
+
+
+NONE_IN_PERIOD = "Tidak ada pada periode ini"
 
 
 def _ended_on(record: StepRecord) -> date | None:
@@ -208,6 +252,7 @@ def compliance(
     durations: dict[tuple[str, int], list[float]] = {(s.program, s.step): [] for s in wanted}
     within: dict[tuple[str, int], int] = dict.fromkeys(durations, 0)
     still_open: dict[tuple[str, int], int] = dict.fromkeys(durations, 0)
+    closed: dict[tuple[str, int], int] = dict.fromkeys(durations, 0)
     known: dict[tuple[str, int], tuple[str, TimeStandard]] = {
         (s.program, s.step): (s.name, s.standard) for s in wanted
     }
@@ -217,11 +262,11 @@ def compliance(
         key = (str(record.program), record.step)
         if key not in known:
             known[key] = (record.step_name, record.standard)
-            durations[key], within[key], still_open[key] = [], 0, 0
+            durations[key], within[key], still_open[key], closed[key] = [], 0, 0, 0
         if record.ended_at is None:
             started = to_wib(record.started_at).date()
             if period is None or period.contains(started):
-                still_open[key] += 1
+                (closed if record.closed else still_open)[key] += 1
             continue
         ended = _ended_on(record)
         if period is not None and (ended is None or not period.contains(ended)):
@@ -247,6 +292,7 @@ def compliance(
                 within=within[key],
                 median=statistics.median(values) if values else None,
                 open=still_open[key],
+                closed=closed[key],
             )
         )
     return out

@@ -22,9 +22,10 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from PIL import Image as PILImage
 
-from bot.calendar import format_date, to_wib, utcnow
+from bot.calendar import to_wib, utcnow
 from bot.reports import fmt
 from bot.reports.charts import render_chart
+from bot.reports.definitions import STEP_TERMS
 from bot.reports.model import (
     Block,
     Cell,
@@ -50,25 +51,70 @@ PAGE_WIDTH_CM, PAGE_HEIGHT_CM = 21.0, 29.7
 MARGIN_LEFT_CM, MARGIN_RIGHT_CM = 2.5, 2.0
 TEXT_WIDTH_CM = PAGE_WIDTH_CM - MARGIN_LEFT_CM - MARGIN_RIGHT_CM
 THUMBNAIL_DPI = 150
-NUMERIC = ("int", "dec1", "dec2", "pct")
+NUMERIC = ("int", "num1", "dec1", "dec2", "pct")
 CHAR_CM = 0.165  # an average Arial glyph at 8.5 pt
 HEADER_CHAR_CM = 0.19  # bold is wider
-PAD_CM = 0.3
+PAD_CM = 0.45  # the cell margins (2 x 70 twips) and a little air
+
+
+LOGO = Path(__file__).resolve().parents[2] / "templates" / "reports" / "logo.png"
+"""The office's logo for the cover; without the file the cover keeps an empty framed slot."""
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+CITY = "Bengkulu"
+FRONT_STYLE = "Judul Bagian"
 
 
 def docx_steps(report: Report) -> int:
     """How many progress ticks `write_docx` makes for this report."""
-    return len(report.sections) + 2
+    return len(report.sections) + 4
+
+
+def roman(n: int) -> str:
+    """1 is 'I', 12 is 'XII' (chapter numbers)."""
+    return ROMAN_NUMERALS[n - 1] if 0 < n <= len(ROMAN_NUMERALS) else str(n)
+
+
+def chapters(report: Report) -> list[tuple[str, str]]:
+    """(number, heading) of every chapter in order: the contents list and the headings."""
+    body = [s for s in report.sections if s.role != "appendix"]
+    names = ["Pendahuluan", "Ringkasan hasil", *(s.heading for s in body), "Penutup"]
+    out = [(f"BAB {roman(i)}", name) for i, name in enumerate(names, start=1)]
+    appendix = [s for s in report.sections if s.role == "appendix"]
+    out += [
+        (f"Lampiran {i}", s.heading.removeprefix("Lampiran: "))
+        for i, s in enumerate(appendix, start=1)
+    ]
+    return out
 
 
 def write_docx(report: Report, path: Path, tick: Tick | None = None) -> Path:
-    """Write the report as a .docx file at `path` and return the path."""
+    """Write the report as a .docx file at `path` and return the path.
+
+    Cover, foreword, contents, introduction, the summary told from the figures, one chapter
+    per section, the closing chapter (conclusions, recommendations, follow-up plan and the
+    signature block), then the appendices; every chapter starts on a new page.
+    """
     step = tick or (lambda _label: None)
     writer = _Writer(report)
-    writer.title_block()
-    step("DOCX: halaman judul")
-    for number, section in enumerate(report.sections, start=1):
+    writer.cover()
+    writer.foreword()
+    step("DOCX: sampul dan kata pengantar")
+    writer.contents()
+    writer.introduction()
+    step("DOCX: daftar isi dan pendahuluan")
+    writer.summary_chapter()
+    step("DOCX: ringkasan")
+    listed = chapters(report)
+    body = [s for s in report.sections if s.role != "appendix"]
+    for index, section in enumerate(body, start=3):
+        number, _ = listed[index - 1]
         writer.section(number, section.heading, section.blocks)
+        step(f"DOCX: {section.heading}")
+    writer.closing(listed[len(body) + 2][0])
+    for (number, name), section in zip(
+        listed[len(body) + 3 :], [s for s in report.sections if s.role == "appendix"], strict=True
+    ):
+        writer.section(number, name, section.blocks)
         step(f"DOCX: {section.heading}")
     path.parent.mkdir(parents=True, exist_ok=True)
     writer.doc.save(str(path))
@@ -119,6 +165,27 @@ def _field(paragraph: DocxParagraph, instruction: str) -> None:
     end.set(qn("w:fldCharType"), "end")
     for element in (begin, text, separate, placeholder, end):
         run._r.append(element)
+
+
+def _field_begin(paragraph: DocxParagraph, instruction: str) -> None:
+    """Open a field whose shown result follows, up to `_field_end` (it may span paragraphs)."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    for element in (begin, text, separate):
+        run._r.append(element)
+
+
+def _field_end(paragraph: DocxParagraph) -> None:
+    """Close the field `_field_begin` opened."""
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
 
 
 def _bottom_rule(paragraph: DocxParagraph) -> None:
@@ -226,6 +293,21 @@ class _Writer:
             heading.paragraph_format.space_before = Pt(14 if name == "Heading 1" else 10)
             heading.paragraph_format.space_after = Pt(6)
             heading.paragraph_format.keep_with_next = True
+        chapter = styles["Heading 1"]
+        assert isinstance(chapter, ParagraphStyle)
+        chapter.paragraph_format.page_break_before = True  # every chapter on a new page
+        chapter.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        chapter.paragraph_format.space_after = Pt(18)
+        front = styles.add_style(FRONT_STYLE, 1)
+        assert isinstance(front, ParagraphStyle)
+        front.base_style = normal
+        _set_font(front, 14.0, bold=True)
+        front.font.color.rgb = NAVY
+        front.paragraph_format.page_break_before = True
+        front.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        front.paragraph_format.space_after = Pt(18)
+        normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        normal.paragraph_format.line_spacing = 1.15
         footer_style = styles["Footer"]
         assert isinstance(footer_style, ParagraphStyle)
         _set_font(footer_style, 8.0)
@@ -240,6 +322,8 @@ class _Writer:
         _set_font(cell_style, 8.5)
         cell_style.paragraph_format.space_after = Pt(0)
         cell_style.paragraph_format.space_before = Pt(0)
+        # table text reads left to right: justified cells spread "1 hari kerja" apart
+        cell_style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         self.cell_style = cell_style
         self.cell_style_id = cell_style.style_id
         props = doc.core_properties
@@ -260,48 +344,217 @@ class _Writer:
         paragraph.add_run(" dari ")
         _field(paragraph, "NUMPAGES")
 
-    # --- title block ------------------------------------------------------------------------
+    # --- front matter ----------------------------------------------------------------------
 
-    def title_block(self) -> None:
-        """Organisation, title, subtitle, period, date, then the key figures and summary."""
+    def _centred(self, text: str, size: float, bold: bool = False, after: float = 6) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(after)
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+        if bold:
+            run.font.color.rgb = NAVY
+
+    def _made_on(self) -> str:
+        return fmt.day(self.report.generated_on or to_wib(utcnow()).date())
+
+    def cover(self) -> None:
+        """The cover: logo slot, title, period, office."""
         report, doc = self.report, self.doc
-        org = doc.add_paragraph()
-        run = org.add_run(report.organisation.upper())
-        run.bold, run.font.size, run.font.color.rgb = True, Pt(10), NAVY
-        org.add_run("\nChange Agent Network").font.size = Pt(9)
-        title = doc.add_paragraph(report.title, style="Title")
-        title.paragraph_format.space_before = Pt(18)
-        title.paragraph_format.space_after = Pt(2)
+        top = doc.add_paragraph()
+        top.paragraph_format.space_before = Pt(36)
+        self._logo()
+        self._centred(report.organisation.upper(), 13, bold=True, after=2)
+        self._centred("CHANGE AGENT NETWORK", 11, after=48)
+        title = doc.add_paragraph(report.title.upper(), style="Title")
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.paragraph_format.space_after = Pt(8)
         if report.subtitle:
-            sub = doc.add_paragraph()
-            sub_run = sub.add_run(report.subtitle)
-            sub_run.font.size, sub_run.font.color.rgb = Pt(12), GREY
-            sub.paragraph_format.space_after = Pt(2)
-        period = doc.add_paragraph()
-        period_run = period.add_run(f"Periode: {report.period_label}")
-        period_run.bold, period_run.font.size = True, Pt(12)
-        made = report.generated_on or to_wib(utcnow()).date()
-        stamp = doc.add_paragraph()
-        stamp_run = stamp.add_run(f"Disusun otomatis oleh CAN Bot, {format_date(made)}")
-        stamp_run.italic, stamp_run.font.size, stamp_run.font.color.rgb = True, Pt(9), GREY
-        _bottom_rule(stamp)
-        stamp.paragraph_format.space_after = Pt(12)
+            self._centred(report.subtitle, 12, after=24)
+        self._centred(f"Periode {report.period_label}", 14, bold=True, after=120)
+        self._centred(report.organisation, 12, bold=True, after=2)
+        self._centred(f"{CITY}, {self._made_on()}", 11, after=2)
+
+    def _logo(self) -> None:
+        if LOGO.is_file():
+            picture = self.doc.add_paragraph()
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.add_run().add_picture(str(LOGO), width=Cm(3.5))
+            return
+        # an empty framed slot the office fills with its logo
+        table = self.doc.add_table(rows=1, cols=1)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        table.columns[0].width = Cm(3.5)
+        cell = table.rows[0].cells[0]
+        cell.width = Cm(3.5)
+        table.rows[0].height = Cm(3.5)
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(36)
+        run = paragraph.add_run("Logo BPS")
+        run.italic, run.font.size, run.font.color.rgb = True, Pt(9), GREY
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(12)
+
+    def foreword(self) -> None:
+        """Kata pengantar, signed by the Change Agent Network team."""
+        report, doc = self.report, self.doc
+        doc.add_paragraph("KATA PENGANTAR", style=FRONT_STYLE)
+        # "Laporan ... Triwulan" + "Triwulan IV 2026" reads "Laporan ... Triwulan IV 2026"
+        head, _, last = report.title.rpartition(" ")
+        label = report.period_label
+        what = f"{head} {label}" if label.split()[0] == last else f"{report.title} {label}"
+        sop = f" sesuai {report.sop}" if report.sop else ""
+        for text in (
+            f"Puji syukur kami panjatkan ke hadirat Tuhan Yang Maha Esa atas tersusunnya {what}.",
+            f"Laporan ini disusun{sop} sebagai bahan evaluasi pelaksanaan program Manajemen "
+            "Perubahan di lingkungan Badan Pusat Statistik Provinsi Bengkulu. Seluruh angka "
+            "dihimpun dari catatan CAN Bot, asisten percakapan yang mencatat setiap langkah "
+            "SOP, sehingga capaian dan kendala dapat ditelusuri sampai ke setiap kegiatan.",
+            "Kami menyampaikan terima kasih kepada semua pihak yang telah berperan dalam "
+            "pelaksanaan kegiatan. Kritik dan saran untuk perbaikan laporan berikutnya sangat "
+            "kami harapkan.",
+        ):
+            doc.add_paragraph(text)
+        for line, after in (
+            (f"{CITY}, {self._made_on()}", 2),
+            ("Tim Change Agent Network", 2),
+            (report.organisation, 0),
+        ):
+            signed = doc.add_paragraph(line)
+            signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            signed.paragraph_format.space_after = Pt(after)
+        doc.paragraphs[-3].paragraph_format.space_before = Pt(24)
+
+    def contents(self) -> None:
+        """Daftar isi: a Word TOC field whose shown text is the written list of chapters.
+
+        Word fills in page numbers when the field is updated; until then, and in LibreOffice,
+        the written list shows as it is.
+        """
+        doc = self.doc
+        doc.add_paragraph("DAFTAR ISI", style=FRONT_STYLE)
+        entries = chapters(self.report)
+        paragraphs = []
+        for number, name in entries:
+            paragraph = doc.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            paragraph.paragraph_format.space_after = Pt(4)
+            paragraph.paragraph_format.left_indent = Cm(0)
+            paragraphs.append((paragraph, f"{number}  {name}"))
+        first, _ = paragraphs[0]
+        _field_begin(first, 'TOC \\o "1-1" \\h \\z \\u')
+        for paragraph, text in paragraphs:
+            run = paragraph.add_run(text)
+            run.font.size = Pt(11)
+        last, _ = paragraphs[-1]
+        _field_end(last)
+
+    def introduction(self) -> None:
+        """Bab I: background, aims, scope and period, data and definitions."""
+        report, doc = self.report, self.doc
+        doc.add_paragraph("BAB I PENDAHULUAN", style="Heading 1")
+        doc.add_paragraph("1.1 Latar Belakang", style="Heading 2")
+        if report.purpose:
+            doc.add_paragraph(report.purpose)
+        sop = f" dan {report.sop}" if report.sop else ""
+        doc.add_paragraph(
+            "Program Manajemen Perubahan BPS Provinsi Bengkulu dijalankan oleh Change Agent "
+            f"Network berdasarkan standar operasional prosedur yang berlaku{sop}. Setiap "
+            "langkah SOP memiliki mutu baku waktu yang menjadi ukuran kinerja pelaksanaannya."
+        )
+        doc.add_paragraph("1.2 Tujuan", style="Heading 2")
+        doc.add_paragraph(
+            f"Laporan ini bertujuan menyajikan capaian pelaksanaan pada {report.period_label}, "
+            "tingkat kepatuhan terhadap mutu baku waktu SOP, kendala yang dihadapi, serta "
+            "rekomendasi perbaikan bagi pimpinan."
+        )
+        doc.add_paragraph("1.3 Ruang Lingkup dan Sumber Data", style="Heading 2")
+        doc.add_paragraph(
+            f"Laporan mencakup seluruh kegiatan pada {report.period_label} yang tercatat "
+            "dalam CAN Bot: permintaan, penugasan, pelaksanaan, dokumentasi, dan evaluasi. "
+            "Waktu dinyatakan dalam WIB; hari kerja tidak mencakup akhir pekan, hari libur "
+            "nasional, dan cuti bersama."
+        )
+        doc.add_paragraph("1.4 Definisi", style="Heading 2")
+        for text in (*report.definitions, *STEP_TERMS):
+            doc.add_paragraph(text, style="List Bullet")
+
+    def summary_chapter(self) -> None:
+        """Bab II: the key figures and the narrative written from them."""
+        report, doc = self.report, self.doc
+        doc.add_paragraph("BAB II RINGKASAN HASIL", style="Heading 1")
+        for line in report.narrative:
+            doc.add_paragraph(line)
+        for line in report.summary:
+            doc.add_paragraph(line)
         if report.key_figures:
-            doc.add_paragraph("Ringkasan", style="Heading 1")
+            self.tables += 1
+            self._caption(f"Tabel {self.tables}. Indikator utama {report.period_label}", True)
             rows: list[list[Cell]] = [
                 [f.label, Value(f.value, f.fmt) if _numeric(f.value) else f.value]
                 for f in report.key_figures
             ]
             cols = [Column("Indikator"), Column("Nilai")]
             self._grid(cols, rows, widths=[TEXT_WIDTH_CM * 0.7, TEXT_WIDTH_CM * 0.3])
-        for line in report.summary:
-            doc.add_paragraph(line)
+
+    def closing(self, number: str) -> None:
+        """The closing chapter: conclusions, recommendations, follow-up plan, signatures."""
+        report, doc = self.report, self.doc
+        doc.add_paragraph(f"{number} PENUTUP", style="Heading 1")
+        doc.add_paragraph("Kesimpulan", style="Heading 2")
+        for line in report.conclusions or ("…",):
+            doc.add_paragraph(line, style="List Bullet")
+        doc.add_paragraph("Rekomendasi", style="Heading 2")
+        for line in report.recommendations or ("…",):
+            doc.add_paragraph(line, style="List Bullet")
+        self.paragraph(
+            Paragraph(
+                "Kesimpulan dan rekomendasi di atas adalah rancangan dari data; CC dapat "
+                "menyunting atau melengkapinya sebelum laporan disampaikan.",
+                "note",
+            )
+        )
+        doc.add_paragraph("Rencana Tindak Lanjut", style="Heading 2")
+        self._grid(
+            [
+                Column("No", "int"),
+                Column("Tindak lanjut"),
+                Column("Penanggung jawab"),
+                Column("Target waktu"),
+            ],
+            [[i, "", "", ""] for i in range(1, 4)],
+            widths=[1.2, 8.3, 4.0, 3.0],
+        )
+        self.signatures()
+
+    def signatures(self) -> None:
+        """'Mengetahui, Kepala BPS Provinsi Bengkulu' beside the CC, with name and NIP lines."""
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(12)
+        table = self.doc.add_table(rows=1, cols=2)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _no_borders(table)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        blocks = (
+            ("", "Mengetahui,", "Kepala BPS Provinsi Bengkulu"),
+            (f"{CITY}, {self._made_on()}", "", "Change Champion"),
+        )
+        for cell, (place, knows, office) in zip(table.rows[0].cells, blocks, strict=True):
+            cell.width = Cm(TEXT_WIDTH_CM / 2)
+            lines = [place, knows, office, "", "", "", "(nama lengkap)", "NIP. ………………"]
+            first = cell.paragraphs[0]
+            for index, line in enumerate(lines):
+                paragraph = first if index == 0 else cell.add_paragraph()
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.paragraph_format.space_after = Pt(0)
+                paragraph.add_run(line)
 
     # --- sections ---------------------------------------------------------------------------
 
-    def section(self, number: int, heading: str, blocks: Sequence[Block]) -> None:
-        """A numbered heading and its blocks."""
-        self.doc.add_paragraph(f"{number}. {heading}", style="Heading 1")
+    def section(self, number: str, heading: str, blocks: Sequence[Block]) -> None:
+        """A chapter: its heading on a new page, then its blocks."""
+        self.doc.add_paragraph(f"{number} {heading.upper()}", style="Heading 1")
         for block in blocks:
             self.block(block)
 

@@ -6,12 +6,11 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from bot.calendar import WorkCalendar, to_wib
 from bot.reports import fmt
 from bot.reports.common import (
-    LOW_RATING,
     cadence,
     empty_report,
     mean,
@@ -21,12 +20,25 @@ from bot.reports.common import (
     share,
 )
 from bot.reports.compliance import compliance
+from bot.reports.definitions import (
+    EVENT_TEAM_TERMS,
+    KIND_LABELS,
+    EventKind,
+    evaluated,
+    event_kind,
+    held,
+    lead_rated,
+    of_kind,
+)
 from bot.reports.facts import EventFact, EventTeamFacts, Program
+from bot.reports.kendala import event_team_kendala
 from bot.reports.model import (
     Block,
     Cell,
     Chart,
     Column,
+    Gallery,
+    Image,
     KeyFigure,
     Paragraph,
     Report,
@@ -36,19 +48,13 @@ from bot.reports.model import (
 
 TITLE = "Laporan Implementasi Event Team"  # + "Triwulan" or "Semesteran"
 SUBTITLE = "Dukungan Event Team untuk kegiatan internal (SOP-321/17000/2025)"
-STATUS_LABELS = {
-    "requested": "Menunggu penugasan",
-    "assigned": "Petugas ditetapkan",
-    "held": "Terlaksana, evaluasi belum lengkap",
-    "closed": "Selesai dan dievaluasi",
-    "done": "Selesai",
-    "evaluated": "Selesai",
-    "cancelled": "Dibatalkan",
-    "expired": "Lewat tanpa penugasan",
-    "rejected": "Ditolak",
-}
-DONE = frozenset({"held", "closed", "done", "evaluated"})
-NOT_SERVED = frozenset({"cancelled", "expired", "rejected"})
+SOP = "SOP-321/17000/2025"
+PURPOSE = (
+    "Event Team mendukung penyelenggaraan kegiatan internal BPS Provinsi Bengkulu sesuai "
+    "peran yang dibutuhkan (pembawa acara, notulis, dokumentasi, dan peran lain), dari "
+    "koordinasi awal sampai evaluasi kegiatan."
+)
+PHOTOS_PER_EVENT = 3
 LEAD_BUCKETS: tuple[tuple[str, float, float], ...] = (
     ("Kurang dari 3 hari kerja", -math.inf, 3),
     ("3 hari kerja", 3, 4),
@@ -58,9 +64,14 @@ LEAD_BUCKETS: tuple[tuple[str, float, float], ...] = (
 )
 
 
-def status_label(code: str) -> str:
-    """The Indonesian label of an event status code."""
-    return STATUS_LABELS.get(code, code.replace("_", " ").capitalize())
+def status_label(event: EventFact, as_of: datetime | None) -> str:
+    """How a request stands, in words: held (and how far its evaluations got), cancelled ..."""
+    kind = event_kind(event, as_of)
+    if kind is not EventKind.HELD:
+        return KIND_LABELS[kind]
+    if evaluated(event) and lead_rated(event):
+        return "Terlaksana, dievaluasi"
+    return "Terlaksana, evaluasi belum lengkap"
 
 
 def event_score(event: EventFact) -> float | None:
@@ -76,113 +87,156 @@ def _ordered(keys: Sequence[str]) -> list[str]:
 
 def event_team_figures(facts: EventTeamFacts, calendar: WorkCalendar) -> list[KeyFigure]:
     """The headline numbers of a period (also the rows of the half-year comparison)."""
-    events = facts.events
-    scores = [s for e in events if (s := event_score(e)) is not None]
-    member_scores = [r.score for e in events for r in e.member_ratings]
-    members = {a.member for e in events for a in e.assignments}
+    events, as_of = facts.events, facts.as_of
+    done = held(events, as_of)
+    scores = [s for e in done if (s := event_score(e)) is not None]
+    member_scores = [r.score for e in done for r in e.member_ratings]
+    members = {a.member for e in done for a in e.assignments}
     leads = [e.lead_working_days for e in events]
     results = compliance(facts.steps, calendar, program=Program.EVENT_TEAM, period=facts.period)
-    within, done = overall_compliance(results)
+    within, finished = overall_compliance(results)
     return [
-        KeyFigure("Permintaan dukungan Event Team", len(events), "int"),
-        KeyFigure("Kegiatan terlaksana", sum(e.status in DONE for e in events), "int"),
+        KeyFigure("Permintaan dukungan yang diterima", len(events), "int"),
+        KeyFigure("Kegiatan terlaksana", len(done), "int"),
+        KeyFigure(
+            "Permintaan dibatalkan", len(of_kind(events, EventKind.CANCELLED, as_of)), "int"
+        ),
+        KeyFigure(
+            "Permintaan lewat tanpa penugasan",
+            len(of_kind(events, EventKind.EXPIRED, as_of)),
+            "int",
+        ),
+        KeyFigure(
+            "Kegiatan belum dilaksanakan", len(of_kind(events, EventKind.UPCOMING, as_of)), "int"
+        ),
         KeyFigure(
             "Permintaan terlambat (kurang dari 3 hari kerja)", sum(e.late for e in events), "int"
         ),
         KeyFigure(
-            "Median lead time (hari kerja)", statistics.median(leads) if leads else None, "dec1"
+            "Median lead time permintaan (hari kerja)",
+            statistics.median(leads) if leads else None,
+            "num1",
         ),
-        KeyFigure("Kegiatan yang dinilai SM", len(scores), "int"),
+        KeyFigure("Kegiatan terlaksana yang dinilai SM", len(scores), "int"),
         KeyFigure("Rata-rata nilai keseluruhan dari SM (skala 1–5)", mean(scores), "dec2"),
-        KeyFigure("Anggota yang bertugas", len(members), "int"),
-        KeyFigure("Penugasan peran", sum(len(e.assignments) for e in events), "int"),
+        KeyFigure(
+            "Kegiatan terlaksana dengan foto dokumentasi", sum(bool(e.photos) for e in done), "int"
+        ),
+        KeyFigure("Anggota yang bertugas pada kegiatan terlaksana", len(members), "int"),
+        KeyFigure(
+            "Penugasan peran pada kegiatan terlaksana",
+            sum(len(e.assignments) for e in done),
+            "int",
+        ),
         KeyFigure("Rata-rata nilai anggota dari Ketua (skala 1–5)", mean(member_scores), "dec2"),
-        KeyFigure("Langkah SOP sesuai standar waktu", share(within, done), "pct"),
+        KeyFigure("Langkah petugas sesuai mutu baku waktu", share(within, finished), "pct"),
     ]
 
 
-def _events_table(events: Sequence[EventFact]) -> Table:
+def _events_table(events: Sequence[EventFact], as_of: datetime | None) -> Table:
     columns = (
         Column("No", "int"),
         Column("Kegiatan"),
-        Column("Unit pengusul"),
+        Column("Pengusul (SM)"),
+        Column("Satuan kerja"),
         Column("Tanggal kegiatan", "date"),
-        Column("Lead time (hari kerja)", "dec1"),
+        Column("Lead time (hari kerja)", "int"),
         Column("Terlambat"),
         Column("Status"),
-        Column("Petugas", "int"),
         Column("Nilai SM", "dec2"),
+        Column("Petugas", "int", in_docx=False),
+        Column("Foto", "int", in_docx=False),
         Column("ID permintaan", "int", in_docx=False),
-        Column("Kantor", in_docx=False),
-        Column("SM", in_docx=False),
+        Column("Jabatan SM", in_docx=False),
         Column("Diajukan pada", "datetime", in_docx=False),
+        Column("Alasan pembatalan", in_docx=False),
     )
     rows: list[list[Cell]] = [
         [
             i,
             e.title,
-            e.requesting_unit,
+            e.requester or None,
+            e.office,
             to_wib(e.starts_at).date(),
             e.lead_working_days,
             "Ya" if e.late else "Tidak",
-            status_label(e.status),
-            len(e.assignments),
+            status_label(e, as_of),
             event_score(e),
+            len(e.assignments),
+            len(e.photos),
             e.id,
-            e.office,
-            e.requester or None,
+            e.position or None,
             e.requested_at,
+            e.cancel_reason or None,
         ]
         for i, e in enumerate(events, start=1)
     ]
-    return Table("Daftar kegiatan yang didukung Event Team", columns, rows, sheet_name="Kegiatan")
+    return Table("Daftar permintaan dukungan Event Team", columns, rows, sheet_name="Kegiatan")
 
 
 def _volume_blocks(facts: EventTeamFacts) -> list[Block]:
-    events = facts.events
+    events, as_of = facts.events, facts.as_of
+    done = held(events, as_of)
     months = facts.period.months()
-    per_month = Counter((d.year, d.month) for d in (to_wib(e.starts_at).date() for e in events))
+
+    def by_month(items: Sequence[EventFact]) -> Counter[tuple[int, int]]:
+        return Counter((d.year, d.month) for d in (to_wib(e.starts_at).date() for e in items))
+
+    asked, ran = by_month(events), by_month(done)
     month_labels = [fmt.month_label(y, m) for y, m in months]
     month_rows: list[list[Cell]] = [
-        [label, per_month.get(ym, 0)] for label, ym in zip(month_labels, months, strict=True)
+        [label, asked.get(ym, 0), ran.get(ym, 0)]
+        for label, ym in zip(month_labels, months, strict=True)
     ]
-    units = Counter(e.requesting_unit for e in events)
-    late_units = Counter(e.requesting_unit for e in events if e.late)
-    offices = {e.requesting_unit: e.office for e in events}
-    unit_rows: list[list[Cell]] = [
-        [unit, offices[unit], n, late_units.get(unit, 0)] for unit, n in units.most_common()
+    offices = Counter(e.office for e in events)
+    office_held = Counter(e.office for e in done)
+    office_late = Counter(e.office for e in events if e.late)
+    office_rows: list[list[Cell]] = [
+        [office, n, office_held.get(office, 0), office_late.get(office, 0)]
+        for office, n in sorted(offices.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
-    statuses = Counter(status_label(e.status) for e in events)
+    kinds = Counter(event_kind(e, as_of) for e in events)
+    kind_rows: list[list[Cell]] = [
+        [KIND_LABELS[k], kinds.get(k, 0)] for k in EventKind if kinds.get(k, 0)
+    ]
     return [
         Paragraph(
             f"Pada {facts.period.label} Event Team menerima {len(events)} permintaan dukungan "
-            f"dari {len(units)} unit pengusul."
-        ),
-        Table("Kegiatan per bulan", ("Bulan", "Jumlah kegiatan"), month_rows, "Per bulan"),
-        Chart(
-            "Jumlah kegiatan per bulan",
-            "bar",
-            month_labels,
-            {"Kegiatan": [float(per_month.get(ym, 0)) for ym in months]},
-            y_label="Kegiatan",
+            f"dari {len(offices)} satuan kerja; {len(done)} kegiatan terlaksana. Sebuah "
+            "kegiatan dihitung terlaksana bila waktunya telah lewat dan permintaannya tidak "
+            "dibatalkan serta telah mendapat penugasan petugas."
         ),
         Table(
-            "Kegiatan per unit pengusul",
-            ("Unit pengusul", "Kantor", "Jumlah kegiatan", "Permintaan terlambat"),
-            unit_rows,
-            "Per unit pengusul",
+            "Permintaan dan kegiatan terlaksana per bulan",
+            (Column("Bulan"), Column("Permintaan", "int"), Column("Kegiatan terlaksana", "int")),
+            month_rows,
+            "Per bulan",
         ),
         Chart(
-            "Jumlah kegiatan per unit pengusul",
+            "Permintaan dan kegiatan terlaksana per bulan",
             "bar",
-            [str(r[0]) for r in unit_rows],
-            {"Kegiatan": [float(n) for _, n in units.most_common()]},
-            y_label="Kegiatan",
+            month_labels,
+            {
+                "Permintaan": [float(asked.get(ym, 0)) for ym in months],
+                "Kegiatan terlaksana": [float(ran.get(ym, 0)) for ym in months],
+            },
+            y_label="Jumlah",
+        ),
+        Table(
+            "Permintaan per satuan kerja pengusul",
+            (
+                Column("Satuan kerja"),
+                Column("Permintaan", "int"),
+                Column("Kegiatan terlaksana", "int"),
+                Column("Permintaan terlambat", "int"),
+            ),
+            office_rows,
+            "Per satuan kerja",
         ),
         Table(
             "Status permintaan",
-            ("Status", "Jumlah"),
-            [[s, n] for s, n in statuses.most_common()],
+            (Column("Status"), Column("Jumlah", "int")),
+            kind_rows,
             "Status",
         ),
     ]
@@ -199,13 +253,13 @@ def _lead_blocks(events: Sequence[EventFact]) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
             "Lead time adalah jumlah hari kerja antara pengajuan permintaan dan hari kegiatan. "
-            "SOP-321 menganjurkan koordinasi paling lambat 4 hari kerja dan input permintaan "
-            "paling lambat 3 hari kerja sebelum kegiatan."
+            "SOP-321 menganjurkan koordinasi awal paling lambat 4 hari kerja dan input "
+            "permintaan paling lambat 3 hari kerja sebelum kegiatan."
         ),
         Paragraph(
-            f"{fmt.ratio(len(late), total)} permintaan diajukan terlambat (kurang dari 3 hari "
-            f"kerja sebelum kegiatan); median lead time "
-            f"{fmt.number(statistics.median(leads), 1)} hari kerja."
+            f"Sebanyak {fmt.ratio(len(late), total)} permintaan diajukan terlambat (kurang "
+            f"dari 3 hari kerja sebelum kegiatan); median lead time "
+            f"{fmt.trimmed(statistics.median(leads), 1)} hari kerja."
         ),
         Table(
             "Sebaran lead time permintaan",
@@ -227,15 +281,15 @@ def _lead_blocks(events: Sequence[EventFact]) -> list[Block]:
                 "Permintaan yang diajukan terlambat",
                 (
                     Column("Kegiatan"),
-                    Column("Unit pengusul"),
+                    Column("Pengusul (SM)"),
                     Column("Diajukan", "datetime"),
                     Column("Tanggal kegiatan", "date"),
-                    Column("Lead time (hari kerja)", "dec1"),
+                    Column("Lead time (hari kerja)", "int"),
                 ),
                 [
                     [
                         e.title,
-                        e.requesting_unit,
+                        e.requester or None,
                         e.requested_at,
                         to_wib(e.starts_at).date(),
                         e.lead_working_days,
@@ -249,9 +303,14 @@ def _lead_blocks(events: Sequence[EventFact]) -> list[Block]:
 
 
 def _rating_blocks(events: Sequence[EventFact]) -> list[Block]:
+    """The SM's ratings; `events` are the events held."""
     rated = [e for e in events if e.sm_ratings]
     if not rated:
-        return [Paragraph("Belum ada penilaian dari SM pada periode ini.")]
+        return [
+            Paragraph(
+                "Belum ada penilaian dari SM atas kegiatan yang terlaksana pada periode ini."
+            )
+        ]
     scores = [s for e in rated if (s := event_score(e)) is not None]
     criteria = _ordered([c for e in rated for c in e.sm_ratings])
     by_criterion: dict[str, list[int]] = defaultdict(list)
@@ -277,9 +336,9 @@ def _rating_blocks(events: Sequence[EventFact]) -> list[Block]:
     overall = mean(scores)
     blocks: list[Block] = [
         Paragraph(
-            f"{len(rated)} dari {len(events)} kegiatan telah dinilai oleh SM. Rata-rata nilai "
-            f"keseluruhan {fmt.number(overall or 0, 2)} dari skala 5 (nilai keseluruhan SM per "
-            "kegiatan, atau rata-rata kriterianya bila tidak diisi)."
+            f"Sebanyak {len(rated)} dari {len(events)} kegiatan terlaksana telah dinilai oleh "
+            f"SM, dengan rata-rata nilai keseluruhan {fmt.number(overall or 0, 2)} pada skala "
+            "1–5."
         ),
         Table("Rata-rata penilaian SM per kriteria", rating_cols, crit_rows, "Nilai per kriteria"),
         Chart(
@@ -292,28 +351,36 @@ def _rating_blocks(events: Sequence[EventFact]) -> list[Block]:
         ),
     ]
     if role_rows:
-        blocks.append(
+        blocks += [
             Table(
                 "Rata-rata penilaian SM per peran",
                 (Column("Peran"), *rating_cols[1:]),
                 role_rows,
                 "Nilai per peran",
-            )
-        )
+            ),
+            Chart(
+                "Rata-rata penilaian SM per peran",
+                "bar",
+                roles,
+                {"Rata-rata": [float(mean(by_role[r]) or 0) for r in roles]},
+                y_label="Nilai (1–5)",
+                y_max=5.4,
+            ),
+        ]
     suggestions = [e for e in rated if e.sm_suggestion.strip()]
     blocks.append(Subheading("Saran dan masukan SM"))
     if not suggestions:
         blocks.append(Paragraph("Tidak ada saran tertulis dari SM.", "note"))
     for e in suggestions:
         blocks.append(Paragraph(e.sm_suggestion.strip(), "quote"))
-        blocks.append(Paragraph(f"— {e.requesting_unit}, “{e.title}”", "note"))
+        blocks.append(Paragraph(f"— {e.requester or e.office}, “{e.title}”", "note"))
     return blocks
 
 
 def _member_blocks(events: Sequence[EventFact]) -> list[Block]:
     assignments = [a for e in events for a in e.assignments]
     if not assignments:
-        return [Paragraph("Belum ada penugasan anggota pada periode ini.")]
+        return [Paragraph("Belum ada penugasan anggota pada kegiatan yang terlaksana.")]
     roles = _ordered([r for e in events for r in e.roles_needed] + [a.role for a in assignments])
     load: dict[str, Counter[str]] = defaultdict(Counter)
     for a in assignments:
@@ -326,17 +393,16 @@ def _member_blocks(events: Sequence[EventFact]) -> list[Block]:
     needed: Counter[str] = Counter()
     assigned: Counter[str] = Counter()
     for e in events:
-        if e.status in NOT_SERVED:
-            continue
         needed.update(e.roles_needed)
         assigned.update(a.role for a in e.assignments)
     role_rows: list[list[Cell]] = [[r, needed.get(r, 0), assigned.get(r, 0)] for r in roles]
     totals = [sum(load[m].values()) for m in members]
     return [
         Paragraph(
-            f"{len(members)} anggota bertugas dalam {len(assignments)} penugasan; beban "
-            f"terbanyak {max(totals)} dan tersedikit {min(totals)} penugasan per anggota. "
-            "Kolom 'Peran berbeda' menunjukkan seberapa jauh rotasi peran berjalan."
+            f"Pada kegiatan yang terlaksana, {len(members)} anggota bertugas dalam "
+            f"{len(assignments)} penugasan; beban terbanyak {max(totals)} dan tersedikit "
+            f"{min(totals)} penugasan per anggota. Kolom “Peran berbeda” menunjukkan "
+            "seberapa jauh rotasi peran berjalan."
         ),
         Table(
             "Rotasi peran: jumlah penugasan anggota per peran",
@@ -377,10 +443,18 @@ def _lead_rating_blocks(events: Sequence[EventFact]) -> list[Block]:
         return [Paragraph("Belum ada penilaian Ketua terhadap anggota pada periode ini.")]
     members = sorted(per_member, key=lambda m: (-(mean(per_member[m]) or 0), m))
     rows: list[list[Cell]] = [
-        [m, mean(per_member[m]), len(per_member[m]), min(per_member[m]), "; ".join(notes[m])]
+        [m, mean(per_member[m]), len(per_member[m]), min(per_member[m]), fmt.join_notes(notes[m])]
         for m in members
     ]
     return [
+        Chart(
+            "Rata-rata nilai anggota dari Ketua",
+            "bar",
+            members,
+            {"Rata-rata": [float(mean(per_member[m]) or 0) for m in members]},
+            y_label="Nilai (1–5)",
+            y_max=5.4,
+        ),
         Table(
             "Penilaian Ketua terhadap kinerja anggota",
             (
@@ -392,54 +466,122 @@ def _lead_rating_blocks(events: Sequence[EventFact]) -> list[Block]:
             ),
             rows,
             "Nilai anggota",
-        )
+        ),
     ]
 
 
-def event_team_issues(events: Sequence[EventFact]) -> list[str]:
-    """Low ratings, late requests, unfilled roles and unevaluated events, one line each."""
-    out: list[str] = []
-    late = [e for e in events if e.late]
-    if late:
-        names = ", ".join(f"“{e.title}”" for e in late[:10])
-        more = f" dan {len(late) - 10} lainnya" if len(late) > 10 else ""
-        out.append(
-            f"{len(late)} permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan: "
-            f"{names}{more}."
+def _photo_blocks(events: Sequence[EventFact]) -> list[Block]:
+    """A few photos of each event held, from those the members sent in chat."""
+    blocks: list[Block] = [
+        Paragraph(
+            "Foto berikut dipilih dari dokumentasi yang dikirim anggota Event Team melalui "
+            f"CAN Bot, paling banyak {PHOTOS_PER_EVENT} foto untuk setiap kegiatan."
         )
+    ]
+    without = []
     for e in events:
-        low = [
-            f"{k} ({v})"
-            for k, v in (*e.sm_ratings.items(), *e.sm_role_ratings.items())
-            if v <= LOW_RATING
-        ]
-        if low:
-            line = (
-                f"“{e.title}” ({e.requesting_unit}, {fmt.day(to_wib(e.starts_at).date())}): "
-                f"nilai rendah dari SM untuk {', '.join(low)}."
+        if not e.photos:
+            without.append(e)
+            continue
+        when = fmt.day(to_wib(e.starts_at).date())
+        blocks.append(
+            Gallery(
+                [
+                    Image(path, f"Foto {i}", width_cm=5.0)
+                    for i, path in enumerate(e.photos[:PHOTOS_PER_EVENT], start=1)
+                ],
+                columns=PHOTOS_PER_EVENT,
+                title=f"Dokumentasi “{e.title}”, {when}",
             )
-            if e.sm_suggestion.strip():
-                line += f" Saran SM: “{e.sm_suggestion.strip()}”"
-            out.append(line)
-        for r in e.member_ratings:
-            if r.score <= LOW_RATING:
-                note = f": {r.note.strip()}" if r.note.strip() else "."
-                out.append(
-                    f"Ketua memberi nilai {r.score} kepada {r.member} pada “{e.title}”{note}"
-                )
-        if e.status not in NOT_SERVED:
-            got = Counter(a.role for a in e.assignments)
-            short = [
-                f"{role} {got.get(role, 0)} dari {n}"
-                for role, n in e.roles_needed.items()
-                if got.get(role, 0) < n
-            ]
-            if short and e.status in DONE:
-                out.append(f"“{e.title}”: peran belum terpenuhi ({', '.join(short)}).")
-    unrated = [e for e in events if e.status in DONE and not e.sm_ratings]
-    if unrated:
-        out.append(f"{len(unrated)} kegiatan selesai belum dinilai oleh SM.")
-    return out
+        )
+    if without:
+        names = fmt.listing([f"“{e.title}”" for e in without])
+        blocks.append(Paragraph(f"Tidak ada foto dokumentasi untuk {names}.", "note"))
+    return blocks
+
+
+def _narrative(facts: EventTeamFacts, calendar: WorkCalendar) -> list[str]:
+    """The headline figures told in sentences."""
+    events, as_of, label = facts.events, facts.as_of, facts.period.label
+    done = held(events, as_of)
+    cancelled = of_kind(events, EventKind.CANCELLED, as_of)
+    expired = of_kind(events, EventKind.EXPIRED, as_of)
+    upcoming = of_kind(events, EventKind.UPCOMING, as_of)
+    late = [e for e in events if e.late]
+    first = (
+        f"Pada {label} Event Team mendukung {len(done)} kegiatan yang terlaksana dari "
+        f"{len(events)} permintaan dukungan yang diterima."
+    )
+    others = []
+    if cancelled:
+        others.append(f"{len(cancelled)} permintaan dibatalkan oleh pengusul")
+    if expired:
+        others.append(f"{len(expired)} permintaan lewat tanpa penugasan petugas")
+    if upcoming:
+        others.append(f"{len(upcoming)} kegiatan belum dilaksanakan saat laporan disusun")
+    lines = [first + (f" Selain itu, {fmt.listing(others)}." if others else "")]
+    if late:
+        lines.append(
+            f"Sebanyak {len(late)} permintaan diajukan kurang dari 3 hari kerja sebelum "
+            "kegiatan, sehingga tidak memenuhi batas waktu input permintaan dalam SOP-321."
+        )
+    scores = [s for e in done if (s := event_score(e)) is not None]
+    if done:
+        rated = (
+            f"Sebanyak {len(scores)} dari {len(done)} kegiatan terlaksana telah dinilai oleh SM"
+        )
+        if scores:
+            rated += (
+                f" dengan rata-rata nilai keseluruhan {fmt.number(mean(scores) or 0, 2)} "
+                "pada skala 1–5"
+            )
+        with_photos = sum(bool(e.photos) for e in done)
+        lines.append(
+            f"{rated}; {with_photos} dari {len(done)} kegiatan terlaksana dilengkapi foto "
+            "dokumentasi."
+        )
+    results = compliance(facts.steps, calendar, program=Program.EVENT_TEAM, period=facts.period)
+    within, finished = overall_compliance(results)
+    if finished:
+        lines.append(
+            f"Dari langkah SOP yang dilaksanakan petugas, {fmt.ratio(within, finished)} "
+            "selesai dalam mutu baku waktu."
+        )
+    return lines
+
+
+def _conclusions(facts: EventTeamFacts, issues: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Draft conclusions and recommendations, for the CC to edit."""
+    done = held(facts.events, facts.as_of)
+    conclusions = [
+        f"Event Team telah mendukung {len(done)} kegiatan internal pada {facts.period.label}."
+    ]
+    conclusions.append(
+        f"Tercatat {len(issues)} kendala yang perlu ditindaklanjuti."
+        if issues
+        else "Tidak tercatat kendala pada periode ini."
+    )
+    recommendations = []
+    if any(e.late for e in facts.events):
+        recommendations.append(
+            "Mengingatkan SM untuk mengajukan permintaan dukungan paling lambat 3 hari kerja "
+            "sebelum kegiatan."
+        )
+    if of_kind(facts.events, EventKind.EXPIRED, facts.as_of):
+        recommendations.append(
+            "Ketua Event Team menetapkan petugas paling lambat 1 hari kerja setelah "
+            "permintaan diterima."
+        )
+    if any(not e.photos for e in done):
+        recommendations.append(
+            "Anggota Event Team mengirimkan foto dokumentasi segera setelah kegiatan."
+        )
+    if any(not evaluated(e) or not lead_rated(e) for e in done):
+        recommendations.append(
+            "SM dan Ketua Event Team melengkapi evaluasi setiap kegiatan yang terlaksana."
+        )
+    recommendations.append("Melanjutkan rotasi peran antaranggota Event Team.")
+    return conclusions, recommendations
 
 
 def event_team_report(
@@ -451,16 +593,12 @@ def event_team_report(
     events = sorted(facts.events, key=lambda e: (e.starts_at, e.id))
     if not events:
         return empty_report(title, SUBTITLE, facts.period, figures, generated_on)
-    scores = [s for e in events if (s := event_score(e)) is not None]
-    summary = [
-        f"{len(events)} kegiatan didukung Event Team; "
-        f"{sum(e.late for e in events)} permintaan terlambat.",
-    ]
-    if scores:
-        summary.append(
-            f"Rata-rata nilai keseluruhan dari SM {fmt.number(mean(scores) or 0, 2)} "
-            f"({len(scores)} kegiatan dinilai)."
-        )
+    ordered = EventTeamFacts(
+        facts.period, events, facts.steps, facts.as_of, facts.failed_deliveries
+    )
+    done = held(events, facts.as_of)
+    issues = event_team_kendala(events, facts.as_of, facts.failed_deliveries)
+    conclusions, recommendations = _conclusions(ordered, issues)
     return program_report(
         title=title,
         subtitle=SUBTITLE,
@@ -469,18 +607,22 @@ def event_team_report(
         steps=facts.steps,
         calendar=calendar,
         figures=figures,
-        summary=summary,
+        summary=(),
         sections=[
-            section(
-                "Kegiatan yang didukung",
-                _volume_blocks(EventTeamFacts(facts.period, events, facts.steps)),
-            ),
+            section("Permintaan dan kegiatan yang didukung", _volume_blocks(ordered)),
             section("Waktu pengajuan permintaan (lead time)", _lead_blocks(events)),
-            section("Penilaian SM terhadap dukungan Event Team", _rating_blocks(events)),
-            section("Beban kerja dan rotasi peran anggota", _member_blocks(events)),
-            section("Evaluasi internal Ketua terhadap anggota", _lead_rating_blocks(events)),
+            section("Penilaian SM terhadap dukungan Event Team", _rating_blocks(done)),
+            section("Beban kerja dan rotasi peran anggota", _member_blocks(done)),
+            section("Evaluasi internal Ketua terhadap anggota", _lead_rating_blocks(done)),
+            section("Dokumentasi kegiatan", _photo_blocks(done)),
         ],
-        issues=event_team_issues(events),
+        issues=issues,
         generated_on=generated_on,
-        appendix=[section("Lampiran: daftar kegiatan", [_events_table(events)])],
+        appendix=[section("Lampiran: daftar permintaan", [_events_table(events, facts.as_of)])],
+        sop=SOP,
+        purpose=PURPOSE,
+        narrative=_narrative(ordered, calendar),
+        conclusions=conclusions,
+        recommendations=recommendations,
+        definitions=EVENT_TEAM_TERMS,
     )

@@ -111,6 +111,8 @@ class StepRecord:
     ended_at: datetime | None
     standard: TimeStandard
     ref: str = ""
+    closed: str = ""
+    """Why a run that never ended cannot end any more ("dibatalkan"); empty while it can."""
 
 
 # --- SOP-321 Event Team -------------------------------------------------------------------
@@ -149,7 +151,7 @@ class EventFact:
     office: str
     requested_at: datetime
     starts_at: datetime
-    lead_working_days: float
+    lead_working_days: int
     late: bool
     status: str
     roles_needed: Mapping[str, int] = field(default_factory=dict)
@@ -160,6 +162,11 @@ class EventFact:
     member_ratings: Sequence[MemberRating] = ()
     sm_overall: int | None = None
     requester: str = ""
+    position: str = ""
+    ends_at: datetime | None = None
+    photos: Sequence[str] = ()
+    """Paths of the documentation photos members sent in chat (under the data folder)."""
+    cancel_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,10 @@ class EventTeamFacts:
     period: Period
     events: Sequence[EventFact] = ()
     steps: Sequence[StepRecord] = ()
+    as_of: datetime | None = None
+    """When the facts were read: what has passed by then is held, expired or closed."""
+    failed_deliveries: int = 0
+    """Messages of the program that could not be delivered in the period."""
 
 
 # --- SOP-098 Serawai ----------------------------------------------------------------------
@@ -300,8 +311,9 @@ class SerawaiFacts:
 class DutyFact:
     """One weekly Pegasus duty: who, when, how it went, the poster and the proof of posting.
 
-    `status` is on_time, late, missed or scheduled (not due yet); `proof_url` is a link to
-    the post, `proof_path` a screenshot on disk.
+    `status` is on_time, late, missed, approved (approved, its posting day still ahead) or
+    scheduled (not due yet); `proof_url` is a link to the post, `proof_path` a screenshot on
+    disk.
     """
 
     week: int
@@ -323,6 +335,7 @@ class PegasusFacts:
     period: Period
     duties: Sequence[DutyFact] = ()
     steps: Sequence[StepRecord] = ()
+    failed_deliveries: int = 0
 
 
 # --- Laporan MP Semesteran ----------------------------------------------------------------

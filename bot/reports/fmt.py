@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from bot.calendar import BULAN, to_wib
@@ -15,6 +16,25 @@ def number(value: float, decimals: int = 0) -> str:
     """`1234.5` as '1.234,5': a dot between thousands and a comma before decimals."""
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def trimmed(value: float, decimals: int = 1) -> str:
+    """A number without a needless decimal: 9.0 is '9', 8.5 is '8,5'."""
+    rounded = round(value, decimals)
+    return number(rounded, 0 if rounded == int(rounded) else decimals)
+
+
+def join_notes(notes: Iterable[str]) -> str:
+    """Notes joined as 'Terlambat hadir; Sigap' (never '.;' between them)."""
+    cleaned = [n.strip().rstrip(".;,").strip() for n in notes]
+    return "; ".join(n for n in cleaned if n)
+
+
+def listing(items: Sequence[str], conj: str = "dan") -> str:
+    """'a', 'a dan b', 'a, b dan c'."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
 
 
 def percent(share: float) -> str:
@@ -85,6 +105,8 @@ def cell_text(cell: Cell, fmt: Format = "auto") -> str:
         return percent(value)
     if kind == "int":
         return number(value, 0)
+    if kind == "num1":
+        return trimmed(value, 1)
     if kind == "dec1":
         return number(value, 1)
     if kind == "dec2":

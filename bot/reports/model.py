@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-Format = Literal["auto", "text", "int", "dec1", "dec2", "pct", "date", "datetime"]
-"""How a value is shown: `pct` takes a share (0.9 is 90%), `dec2` two decimals."""
+Format = Literal["auto", "text", "int", "num1", "dec1", "dec2", "pct", "date", "datetime"]
+"""How a value is shown: `pct` takes a share (0.9 is 90%), `dec2` two decimals, `num1` one
+decimal only when there is one (9 and 8,5)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Section:
 
     heading: str
     blocks: Sequence[Block] = ()
+    role: Literal["body", "issues", "appendix"] = "body"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,16 @@ class Report:
     summary: Sequence[str] = ()
     organisation: str = "Badan Pusat Statistik Provinsi Bengkulu"
     generated_on: date | None = None
+    sop: str = ""
+    """The SOP the report answers to ('SOP-321/17000/2025'), empty for the MP report."""
+    purpose: str = ""
+    """What the program is for, one sentence, for the introduction."""
+    narrative: Sequence[str] = ()
+    """The figures told in sentences (the summary chapter)."""
+    conclusions: Sequence[str] = ()
+    recommendations: Sequence[str] = ()
+    definitions: Sequence[str] = ()
+    """What the report's counts mean, for the introduction."""
 
     def tables(self) -> list[Table]:
         """Every table of the report in document order (one workbook sheet each)."""
@@ -136,7 +148,8 @@ class Report:
 
     def text(self) -> str:
         """All the report's words as plain text, handy for a chat preview and for tests."""
-        lines = [self.title, self.subtitle, self.period_label, *self.summary]
+        lines = [self.title, self.subtitle, self.period_label, *self.summary, *self.narrative]
+        lines += [*self.conclusions, *self.recommendations]
         lines += [f"{k.label}: {k.value}" for k in self.key_figures]
         for section in self.sections:
             lines.append(section.heading)

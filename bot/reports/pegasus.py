@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 from bot.calendar import WorkCalendar
 from bot.reports import fmt
-from bot.reports.common import cadence, empty_report, program_report, section, share
+from bot.reports.common import (
+    cadence,
+    empty_report,
+    overall_compliance,
+    program_report,
+    section,
+    share,
+)
 from bot.reports.compliance import compliance
+from bot.reports.definitions import PEGASUS_TERMS
 from bot.reports.facts import DutyFact, PegasusFacts, Program
+from bot.reports.kendala import pegasus_kendala
 from bot.reports.model import (
     Block,
     Cell,
@@ -30,8 +40,16 @@ STATUS_LABELS = {
     "on_time": "Tepat waktu",
     "late": "Terlambat",
     "missed": "Terlewat",
+    "approved": "Disetujui, menunggu tanggal unggah",
     "scheduled": "Terjadwal",
 }
+POSTED = ("on_time", "late")
+SOP = "SOP-330/17000/2025"
+PURPOSE = (
+    "Pegasus (Pesona Penggugahan Semangat untuk Sukses) menerbitkan poster motivasi setiap "
+    "minggu, disusun bergiliran oleh pegawai yang bertugas dan diunggah oleh Humas ke grup "
+    "WhatsApp kantor dan Instagram."
+)
 DUE = ("on_time", "late", "missed")
 STATUS_COLORS = {"Tepat waktu": "#2E8B57", "Terlambat": "#E69F00", "Terlewat": "#C0392B"}
 
@@ -39,6 +57,11 @@ STATUS_COLORS = {"Tepat waktu": "#2E8B57", "Terlambat": "#E69F00", "Terlewat": "
 def status_label(code: str) -> str:
     """The Indonesian label of a duty status code."""
     return STATUS_LABELS.get(code, code.capitalize())
+
+
+def _file_name(path: str | None) -> str | None:
+    """A file's own name: the workbook names the file, never the server's folders."""
+    return Path(path).name if path else None
 
 
 def _proof(duty: DutyFact) -> str | None:
@@ -55,19 +78,20 @@ def pegasus_figures(facts: PegasusFacts, calendar: WorkCalendar) -> list[KeyFigu
     counts = Counter(d.status for d in facts.duties)
     due = sum(counts.get(s, 0) for s in DUE)
     results = compliance(facts.steps, calendar, program=Program.PEGASUS, period=facts.period)
-    within = sum(r.within for r in results)
-    done = sum(r.done for r in results)
+    within, done = overall_compliance(results)
     return [
-        KeyFigure("Jadwal piket", len(facts.duties), "int"),
+        KeyFigure("Giliran piket", len(facts.duties), "int"),
+        KeyFigure("Poster terbit", sum(counts.get(s, 0) for s in POSTED), "int"),
         KeyFigure("Poster tepat waktu", counts.get("on_time", 0), "int"),
         KeyFigure("Poster terlambat", counts.get("late", 0), "int"),
         KeyFigure("Piket terlewat", counts.get("missed", 0), "int"),
+        KeyFigure("Poster disetujui, menunggu tanggal unggah", counts.get("approved", 0), "int"),
         KeyFigure("Ketepatan waktu poster", share(counts.get("on_time", 0), due), "pct"),
         KeyFigure("Tukar jadwal", sum(d.swapped_from is not None for d in facts.duties), "int"),
         KeyFigure(
             "Bukti unggah tersedia", sum(_proof(d) is not None for d in facts.duties), "int"
         ),
-        KeyFigure("Langkah SOP sesuai standar waktu", share(within, done), "pct"),
+        KeyFigure("Langkah petugas sesuai mutu baku waktu", share(within, done), "pct"),
     ]
 
 
@@ -83,8 +107,8 @@ def _duty_blocks(duties: Sequence[DutyFact], facts: PegasusFacts) -> list[Block]
             d.posted_at,
             _proof(d),
             d.proof_url,
-            d.proof_path,
-            d.poster_path,
+            _file_name(d.proof_path),
+            _file_name(d.poster_path),
         ]
         for d in duties
     ]
@@ -100,7 +124,7 @@ def _duty_blocks(duties: Sequence[DutyFact], facts: PegasusFacts) -> list[Block]
     ]
     return [
         Table(
-            "Jadwal dan pelaksanaan piket Pegasus",
+            "Giliran dan pelaksanaan piket Pegasus",
             (
                 Column("Minggu", "int"),
                 Column("Tanggal", "date"),
@@ -111,7 +135,7 @@ def _duty_blocks(duties: Sequence[DutyFact], facts: PegasusFacts) -> list[Block]
                 Column("Diunggah", "datetime"),
                 Column("Bukti", in_xlsx=False),
                 Column("Tautan bukti", in_docx=False),
-                Column("Tangkapan layar", in_docx=False),
+                Column("Berkas tangkapan layar", in_docx=False),
                 Column("Berkas poster", in_docx=False),
             ),
             rows,
@@ -131,6 +155,7 @@ def _duty_blocks(duties: Sequence[DutyFact], facts: PegasusFacts) -> list[Block]
             y_label="Piket",
             colors=STATUS_COLORS,
         ),
+        *[Paragraph(line, "bullet") for line in swap_lines(duties)],
     ]
 
 
@@ -138,14 +163,23 @@ def _gallery_blocks(duties: Sequence[DutyFact]) -> list[Block]:
     posters = [
         Image(d.poster_path, f"Minggu {d.week} · {d.person}", width_cm=3.6)
         for d in duties
-        if d.poster_path
+        if d.poster_path and d.status in POSTED
     ]
     shots = [
         Image(d.proof_path, f"Minggu {d.week} · {d.person}", 3.6) for d in duties if d.proof_path
     ]
     links = [d for d in duties if d.proof_url]
     blocks: list[Block] = [
-        Paragraph(f"{len(posters)} poster terbit pada periode ini."),
+        Paragraph(f"Pada periode ini terbit {len(posters)} poster."),
+        *(
+            [
+                Paragraph(
+                    f"Sebanyak {waiting} poster telah disetujui dan menunggu tanggal unggahnya."
+                )
+            ]
+            if (waiting := sum(d.status == "approved" for d in duties))
+            else []
+        ),
         Gallery(posters, columns=4, title="Poster Pegasus periode ini"),
     ]
     if shots:
@@ -168,21 +202,13 @@ def _gallery_blocks(duties: Sequence[DutyFact]) -> list[Block]:
     return blocks
 
 
-def pegasus_issues(duties: Sequence[DutyFact]) -> list[str]:
-    """Missed and late duties and swaps, one line each."""
-    out = []
-    for d in duties:
-        when = fmt.day(d.duty_date)
-        if d.status == "missed":
-            out.append(f"Minggu {d.week} ({when}): {d.person}, {d.office}, tidak mengirim poster.")
-        elif d.status == "late":
-            out.append(f"Minggu {d.week} ({when}): poster {d.person}, {d.office}, terlambat.")
-    for d in duties:
-        if d.swapped_from:
-            out.append(
-                f"Minggu {d.week}: {d.person} menggantikan {d.swapped_from} (tukar jadwal)."
-            )
-    return out
+def swap_lines(duties: Sequence[DutyFact]) -> list[str]:
+    """One line per approved swap."""
+    return [
+        f"Minggu {d.week}: {d.person} menggantikan {d.swapped_from} (tukar jadwal disetujui PJ)."
+        for d in duties
+        if d.swapped_from
+    ]
 
 
 def pegasus_report(
@@ -196,9 +222,31 @@ def pegasus_report(
         return empty_report(title, SUBTITLE, facts.period, figures, generated_on)
     counts = Counter(d.status for d in duties)
     due = sum(counts.get(s, 0) for s in DUE)
-    summary = [
-        f"{len(duties)} jadwal piket; {fmt.ratio(counts.get('on_time', 0), due)} poster "
-        f"tepat waktu, {counts.get('late', 0)} terlambat, {counts.get('missed', 0)} terlewat."
+    posted = sum(counts.get(s, 0) for s in POSTED)
+    narrative = [
+        f"Pada {facts.period.label} terdapat {len(duties)} giliran piket Pegasus. Sebanyak "
+        f"{posted} poster terbit: {counts.get('on_time', 0)} tepat waktu dan "
+        f"{counts.get('late', 0)} terlambat; {counts.get('missed', 0)} giliran terlewat.",
+    ]
+    if due:
+        narrative.append(
+            f"Ketepatan waktu poster mencapai {fmt.ratio(counts.get('on_time', 0), due)} "
+            "giliran yang telah jatuh tempo."
+        )
+    if counts.get("approved", 0):
+        narrative.append(
+            f"Sebanyak {counts['approved']} poster telah disetujui dan akan diunggah pada tanggal piketnya."
+        )
+    issues = pegasus_kendala(duties, facts.failed_deliveries)
+    conclusions = [
+        f"Pegasus menerbitkan {posted} poster motivasi pada {facts.period.label}.",
+        f"Tercatat {len(issues)} kendala yang perlu ditindaklanjuti."
+        if issues
+        else "Tidak tercatat kendala pada periode ini.",
+    ]
+    recommendations = [
+        "PJ Pegasus mengingatkan petugas yang belum mengirim kutipan sebelum H-3.",
+        "Humas mengirimkan bukti unggah untuk setiap poster yang terbit.",
     ]
     return program_report(
         title=title,
@@ -208,13 +256,18 @@ def pegasus_report(
         steps=facts.steps,
         calendar=calendar,
         figures=figures,
-        summary=summary,
+        summary=(),
         sections=[
-            section("Jadwal dan pelaksanaan piket", _duty_blocks(duties, facts)),
+            section("Giliran dan pelaksanaan piket", _duty_blocks(duties, facts)),
             section("Poster dan bukti unggah", _gallery_blocks(duties)),
         ],
-        issues=pegasus_issues(duties),
+        issues=issues,
         generated_on=generated_on,
-        issues_heading="Piket terlambat, terlewat dan tukar jadwal",
-        no_issues="Semua poster terbit tepat waktu; tidak ada tukar jadwal.",
+        no_issues="Semua poster yang jatuh tempo terbit tepat waktu dengan bukti unggah.",
+        sop=SOP,
+        purpose=PURPOSE,
+        narrative=narrative,
+        conclusions=conclusions,
+        recommendations=recommendations,
+        definitions=PEGASUS_TERMS,
     )

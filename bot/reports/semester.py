@@ -11,13 +11,15 @@ from bot.calendar import WorkCalendar, to_wib
 from bot.reports import fmt
 from bot.reports.common import (
     EMPTY_TEXT,
+    compliance_issues,
     compliance_quarters_table,
     overall_compliance,
     section,
     share,
 )
 from bot.reports.compliance import compliance
-from bot.reports.event_team import event_team_figures, event_team_issues
+from bot.reports.definitions import EVENT_TEAM_TERMS, PEGASUS_TERMS, held
+from bot.reports.event_team import event_team_figures
 from bot.reports.facts import (
     PROGRAM_NAMES,
     EventTeamFacts,
@@ -28,6 +30,7 @@ from bot.reports.facts import (
     SerawaiFacts,
     StepRecord,
 )
+from bot.reports.kendala import event_team_kendala, pegasus_kendala
 from bot.reports.model import (
     Block,
     Cell,
@@ -40,7 +43,7 @@ from bot.reports.model import (
     Table,
     Value,
 )
-from bot.reports.pegasus import DUE, STATUS_COLORS, pegasus_figures, pegasus_issues, status_label
+from bot.reports.pegasus import DUE, POSTED, STATUS_COLORS, pegasus_figures, status_label
 from bot.reports.serawai import missing_items, serawai_figures
 
 TITLE = "Laporan MP Semesteran"
@@ -63,7 +66,13 @@ def _steps(*groups: Sequence[StepRecord]) -> list[StepRecord]:
 def merge_event_team(pair: Sequence[EventTeamFacts], period: Period) -> EventTeamFacts:
     """Two quarters' Event Team facts as one period's."""
     events = _unique((e for f in pair for e in f.events), lambda e: e.id)
-    return EventTeamFacts(period, events, _steps(*(f.steps for f in pair)))
+    return EventTeamFacts(
+        period,
+        events,
+        _steps(*(f.steps for f in pair)),
+        pair[0].as_of,
+        sum(f.failed_deliveries for f in pair),
+    )
 
 
 def merge_serawai(pair: Sequence[SerawaiFacts], period: Period) -> SerawaiFacts:
@@ -81,7 +90,9 @@ def merge_serawai(pair: Sequence[SerawaiFacts], period: Period) -> SerawaiFacts:
 def merge_pegasus(pair: Sequence[PegasusFacts], period: Period) -> PegasusFacts:
     """Two quarters' Pegasus facts as one period's."""
     duties = _unique((d for f in pair for d in f.duties), lambda d: (d.duty_date, d.person))
-    return PegasusFacts(period, duties, _steps(*(f.steps for f in pair)))
+    return PegasusFacts(
+        period, duties, _steps(*(f.steps for f in pair)), sum(f.failed_deliveries for f in pair)
+    )
 
 
 def _value(figures: Sequence[KeyFigure], label: str) -> Cell:
@@ -166,9 +177,10 @@ def mp_semesteran_report(
     ]
 
     all_steps = _steps(et.steps, sw.steps, pg.steps)
-    within, done = overall_compliance(compliance(all_steps, calendar, period=period))
+    within, done_total = overall_compliance(compliance(all_steps, calendar, period=period))
     key_figures = [
-        KeyFigure("Event Team: permintaan dukungan", len(et.events), "int"),
+        KeyFigure("Event Team: permintaan dukungan yang diterima", len(et.events), "int"),
+        KeyFigure("Event Team: kegiatan terlaksana", len(held(et.events, et.as_of)), "int"),
         KeyFigure(
             "Event Team: rata-rata nilai dari SM (1–5)",
             _value(et_figs[2], "Rata-rata nilai keseluruhan"),
@@ -178,9 +190,10 @@ def mp_semesteran_report(
         KeyFigure(
             "Serawai: partisipasi pemungutan suara", _value(sw_figs[2], "Partisipasi"), "pct"
         ),
-        KeyFigure("Pegasus: jadwal piket", len(pg.duties), "int"),
+        KeyFigure("Pegasus: giliran piket", len(pg.duties), "int"),
+        KeyFigure("Pegasus: poster terbit", sum(d.status in POSTED for d in pg.duties), "int"),
         KeyFigure("Pegasus: ketepatan waktu poster", _value(pg_figs[2], "Ketepatan waktu"), "pct"),
-        KeyFigure("Langkah SOP sesuai standar waktu", share(within, done), "pct"),
+        KeyFigure("Langkah petugas sesuai mutu baku waktu", share(within, done_total), "pct"),
     ]
     busy = {
         Program.EVENT_TEAM: bool(et.events),
@@ -204,7 +217,7 @@ def mp_semesteran_report(
     months_pg = Counter((d.duty_date.year, d.duty_date.month, d.status) for d in pg.duties)
     month_keys = period.months()
     pg_chart = Chart(
-        "Ketepatan waktu poster Pegasus per bulan",
+        "Ketepatan waktu poster Pegasus per bulan (giliran)",
         "bar",
         [fmt.month_label(y, m) for y, m in month_keys],
         {
@@ -222,10 +235,10 @@ def mp_semesteran_report(
             busy[Program.EVENT_TEAM],
             [
                 _month_chart(
-                    "Kegiatan yang didukung Event Team per bulan",
+                    "Kegiatan terlaksana yang didukung Event Team per bulan",
                     period,
-                    [to_wib(e.starts_at).date() for e in et.events],
-                    "Kegiatan",
+                    [to_wib(e.starts_at).date() for e in held(et.events, et.as_of)],
+                    "Kegiatan terlaksana",
                 )
             ],
             comp(Program.EVENT_TEAM, et.steps, "Standar waktu Event Team"),
@@ -251,18 +264,39 @@ def mp_semesteran_report(
             comp(Program.PEGASUS, pg.steps, "Standar waktu Pegasus"),
         ),
     ]
-    issues = _issues(et, sw, pg)
+    issues = _issues(et, sw, pg, calendar)
     sections.append(
-        section(
-            "Kendala dan tindak lanjut",
-            [Paragraph(i, "bullet") for i in issues]
-            or [Paragraph("Tidak ada kendala yang tercatat pada semester ini.")],
+        Section(
+            "Kendala",
+            tuple(
+                [Paragraph(i, "bullet") for i in issues]
+                or [Paragraph("Tidak ada kendala yang tercatat pada semester ini.")]
+            ),
+            role="issues",
         )
     )
     summary = [
         f"Kolom {labels[0]} dan {labels[1]} dibandingkan berdampingan; kolom {labels[2]} "
         "menghitung ulang seluruh semester."
     ]
+    done = held(et.events, et.as_of)
+    narrative = [
+        f"Pada {period.label} Event Team mendukung {len(done)} kegiatan yang terlaksana dari "
+        f"{len(et.events)} permintaan dukungan yang diterima.",
+        f"Serawai menyelenggarakan {len(sw.sessions)} sesi dalam {len(sw.rounds)} putaran.",
+        f"Pegasus menerbitkan {sum(d.status in POSTED for d in pg.duties)} poster dari "
+        f"{len(pg.duties)} giliran piket.",
+    ]
+    if done_total:
+        narrative.append(
+            "Dari seluruh langkah SOP yang dilaksanakan petugas, "
+            f"{fmt.ratio(within, done_total)} selesai dalam mutu baku waktu."
+        )
+    narrative.append(
+        f"Tercatat {len(issues)} kendala yang diuraikan pada bab Kendala."
+        if issues
+        else "Tidak tercatat kendala pada semester ini."
+    )
     return Report(
         title=TITLE,
         subtitle=SUBTITLE,
@@ -271,19 +305,36 @@ def mp_semesteran_report(
         key_figures=key_figures,
         summary=summary,
         generated_on=generated_on,
+        purpose=(
+            "Laporan MP Semesteran merangkum pelaksanaan agenda Manajemen Perubahan BPS "
+            "Provinsi Bengkulu: dukungan Event Team (SOP-321), Serawai (SOP-098), dan "
+            "Pegasus (SOP-330)."
+        ),
+        narrative=narrative,
+        conclusions=[
+            f"Ketiga program Manajemen Perubahan berjalan pada {period.label} dengan "
+            f"{len(issues)} kendala tercatat."
+        ],
+        definitions=(*EVENT_TEAM_TERMS, *PEGASUS_TERMS),
+        recommendations=[
+            "Menindaklanjuti setiap kendala pada triwulan berikutnya bersama penanggung "
+            "jawab program."
+        ],
     )
 
 
-def _issues(et: EventTeamFacts, sw: SerawaiFacts, pg: PegasusFacts) -> list[str]:
-    """Counts of the quarter reports' issues, so the semester report stays short."""
-    out = []
-    et_issues = event_team_issues(et.events)
-    if et_issues:
-        late = sum(e.late for e in et.events)
-        out.append(
-            f"Event Team: {len(et_issues)} catatan kendala, termasuk {late} permintaan "
-            "terlambat; rinciannya ada di laporan triwulan."
-        )
+def _issues(
+    et: EventTeamFacts, sw: SerawaiFacts, pg: PegasusFacts, calendar: WorkCalendar
+) -> list[str]:
+    """The quarter reports' kendala rules over the whole half-year, each with its program."""
+
+    def _weak_steps(steps: Sequence[StepRecord], program: str) -> list[str]:
+        return compliance_issues(compliance(steps, calendar, program=program, period=et.period))
+
+    out = [
+        f"Event Team: {i}" for i in event_team_kendala(et.events, et.as_of, et.failed_deliveries)
+    ]
+    out += [f"Event Team: {i}" for i in _weak_steps(et.steps, Program.EVENT_TEAM)]
     incomplete = [s for s in sw.sessions if missing_items(s)]
     if incomplete:
         out.append(
@@ -292,7 +343,7 @@ def _issues(et: EventTeamFacts, sw: SerawaiFacts, pg: PegasusFacts) -> list[str]
     unapproved = [s for s in sw.sessions if s.cc_status != "approved"]
     if unapproved:
         out.append(f"Serawai: {len(unapproved)} laporan sesi belum disetujui CC.")
-    pg_issues = [i for i in pegasus_issues(pg.duties) if "tukar jadwal" not in i]
-    if pg_issues:
-        out.append(f"Pegasus: {len(pg_issues)} piket terlambat atau terlewat.")
+    out += [f"Serawai: {i}" for i in _weak_steps(sw.steps, Program.SERAWAI)]
+    out += [f"Pegasus: {i}" for i in pegasus_kendala(pg.duties, pg.failed_deliveries)]
+    out += [f"Pegasus: {i}" for i in _weak_steps(pg.steps, Program.PEGASUS)]
     return out

@@ -7,7 +7,14 @@ from datetime import date
 
 from bot.calendar import WorkCalendar
 from bot.reports import fmt
-from bot.reports.common import empty_report, program_report, section, share, weighted_mean
+from bot.reports.common import (
+    empty_report,
+    overall_compliance,
+    program_report,
+    section,
+    share,
+    weighted_mean,
+)
 from bot.reports.compliance import compliance
 from bot.reports.facts import SERAWAI_CHECKLIST, Program, RoundFact, SerawaiFacts, SessionFact
 from bot.reports.model import (
@@ -68,8 +75,7 @@ def serawai_figures(facts: SerawaiFacts, calendar: WorkCalendar) -> list[KeyFigu
     speaker = weighted_mean((s.overall, s.n) for s in facts.speaker_ratings)
     host = weighted_mean((h.score, h.n) for h in facts.host_ratings)
     results = compliance(facts.steps, calendar, program=Program.SERAWAI, period=facts.period)
-    within = sum(r.within for r in results)
-    done = sum(r.done for r in results)
+    within, done = overall_compliance(results)
     return [
         KeyFigure("Putaran Serawai", len(facts.rounds), "int"),
         KeyFigure("Usulan tema", sum(len(r.proposals) for r in facts.rounds), "int"),
@@ -87,7 +93,7 @@ def serawai_figures(facts: SerawaiFacts, calendar: WorkCalendar) -> list[KeyFigu
         KeyFigure("Rata-rata nilai penyelenggara (skala 1–5)", host, "dec2"),
         KeyFigure("Penyaji terbaik", facts.best_speaker or None, "text"),
         KeyFigure("Penyelenggara terbaik", facts.best_host or None, "text"),
-        KeyFigure("Langkah SOP sesuai standar waktu", share(within, done), "pct"),
+        KeyFigure("Langkah petugas sesuai mutu baku waktu", share(within, done), "pct"),
     ]
 
 
@@ -368,9 +374,10 @@ def serawai_report(
     if not facts.rounds and not facts.sessions:
         return empty_report(TITLE, SUBTITLE, facts.period, figures, generated_on)
     sessions = sorted(facts.sessions, key=lambda s: (s.held_on, s.id))
-    summary = [
-        f"{len(facts.rounds)} putaran, {len(sessions)} sesi terlaksana, "
-        f"{sum(s.attendance for s in sessions)} kehadiran peserta."
+    narrative = [
+        f"Pada {facts.period.label} Serawai berjalan dalam {len(facts.rounds)} putaran dengan "
+        f"{len(sessions)} sesi terlaksana dan {sum(s.attendance for s in sessions)} "
+        "kehadiran peserta."
     ]
     sections = []
     if facts.rounds:
@@ -401,8 +408,22 @@ def serawai_report(
         steps=facts.steps,
         calendar=calendar,
         figures=figures,
-        summary=summary,
+        summary=(),
         sections=sections,
         issues=issues,
         generated_on=generated_on,
+        sop="SOP-098/17000/2025",
+        purpose=(
+            "Serawai adalah kegiatan berbagi pengetahuan antarpegawai se-Provinsi Bengkulu: "
+            "BPS kabupaten/kota mengusulkan tema, pegawai memilih tema melalui pemungutan "
+            "suara, dan tema terpilih disajikan dalam sesi yang diselenggarakan bergiliran."
+        ),
+        narrative=narrative,
+        conclusions=[
+            f"Serawai menyelenggarakan {len(sessions)} sesi pada {facts.period.label}.",
+        ],
+        recommendations=[
+            "Penyelenggara melengkapi administrasi setiap sesi sebelum laporan diajukan "
+            "kepada CC.",
+        ],
     )

@@ -24,6 +24,7 @@ _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 NUMBER_FORMATS: dict[str, str] = {
     "int": "#,##0",
     "dec1": "#,##0.0",
+    "num1": "General",
     "dec2": "#,##0.00",
     "pct": "0.0%",
     "date": "DD/MM/YYYY",

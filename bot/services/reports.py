@@ -9,13 +9,13 @@ period (`report:2025Q2`), kept scheduled before every tick, so each goes out onc
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from bot.calendar import WorkCalendar, to_wib, wib_to_utc
+from bot.calendar import WIB, WorkCalendar, to_wib, wib_to_utc
 from bot.flows import reports as flows
 from bot.i18n import Catalog
 from bot.messages import Document, Reply, Text
@@ -56,16 +56,23 @@ Facts = EventTeamFacts | SerawaiFacts | PegasusFacts | HalfYearFacts
 
 
 def gather(
-    session: Session, program: ReportProgram, ref: PeriodRef, catalog: Catalog, today: date
+    session: Session,
+    program: ReportProgram,
+    ref: PeriodRef,
+    catalog: Catalog,
+    today: date,
+    calendar: WorkCalendar | None = None,
+    now: datetime | None = None,
 ) -> Facts:
-    """The facts one report is built from, as they stand on `today`."""
+    """The facts one report is built from, as they stand at `now` (the end of `today`)."""
+    as_of = now or datetime.combine(today, time.max, WIB).astimezone(UTC)
     if program is ReportProgram.SEMESTER:
-        return gather_half_year(session, ref, catalog, today)
+        return gather_half_year(session, ref, catalog, today, calendar, as_of)
     if program is ReportProgram.EVENT_TEAM:
-        return gather_event_team(session, ref.period, catalog)
+        return gather_event_team(session, ref.period, catalog, as_of)
     if program is ReportProgram.SERAWAI:
         return gather_serawai(session, ref.period)
-    return gather_pegasus(session, ref.period, today)
+    return gather_pegasus(session, ref.period, today, calendar, as_of)
 
 
 def has_activity(facts: Facts) -> bool:
@@ -106,15 +113,19 @@ def make_report_files(
     *,
     today: date,
     progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> tuple[Report, Path, Path]:
-    """Gather, build and write one report; (report, .docx, .xlsx)."""
+    """Gather, build and write one report; (report, .docx, .xlsx).
+
+    The PDF is made beside the .docx by `pdf_of` when LibreOffice is there.
+    """
     # The writers bring python-docx, openpyxl and matplotlib: loaded on the first report.
     from bot.reports.docx_writer import docx_steps
     from bot.reports.render import write_report
     from bot.reports.xlsx_writer import xlsx_steps
 
     tell: Progress = progress or (lambda _done, _total, _label: None)
-    facts = gather(session, program, ref, catalog, today)
+    facts = gather(session, program, ref, catalog, today, calendar, now)
     report = build(facts, calendar, today)
     # both steps are told once the report exists: only then is the number of steps known
     total = 2 + docx_steps(report) + xlsx_steps(report)
@@ -129,16 +140,38 @@ def make_report_files(
     return report, docx, xlsx
 
 
+def pdf_of(docx: Path) -> Path | None:
+    """The PDF made from the .docx beside it, or None without LibreOffice."""
+    from bot.reports.pdf_export import docx_to_pdf
+
+    return docx_to_pdf(docx)
+
+
 def documents(
-    ctx: ServiceCtx, person: Employee | None, report: Report, docx: Path, xlsx: Path
+    ctx: ServiceCtx,
+    person: Employee | None,
+    report: Report,
+    docx: Path,
+    xlsx: Path,
+    pdf: Path | None,
 ) -> list[Reply]:
-    """The two files as documents, captioned in the person's language (the asker's if None)."""
+    """The files as documents, captioned in the person's language (the asker's if None).
+
+    Without a PDF (no LibreOffice on the server) a line says so after the Word document.
+    """
     lang = person.language if person is not None else ctx.actor.language if ctx.actor else "id"
     values = {"title": report.title, "label": report.period_label}
-    return [
-        Document(str(docx), docx.name, ctx.catalog.t("reports.caption_docx", lang, **values)),
-        Document(str(xlsx), xlsx.name, ctx.catalog.t("reports.caption_xlsx", lang, **values)),
+    files: list[Reply] = [
+        Document(str(docx), docx.name, ctx.catalog.t("reports.caption_docx", lang, **values))
     ]
+    if pdf is not None:
+        caption = ctx.catalog.t("reports.caption_pdf", lang, **values)
+        files.append(Document(str(pdf), pdf.name, caption))
+    else:
+        files.append(Text(ctx.catalog.t("reports.pdf_unavailable", lang)))
+    caption = ctx.catalog.t("reports.caption_xlsx", lang, **values)
+    files.append(Document(str(xlsx), xlsx.name, caption))
+    return files
 
 
 def _today(ctx: ServiceCtx) -> date:
@@ -165,10 +198,18 @@ def _make(ctx: ServiceCtx, cmd: flows.MakeReport) -> list[Reply]:
     # one folder per request: a file already sent is never overwritten by a later one
     folder = _reports_dir(ctx, ref) / f"{to_wib(ctx.now):%Y%m%d-%H%M%S}-{actor.id}"
     report, docx, xlsx = make_report_files(
-        ctx.session, ctx.calendar, ctx.catalog, program, ref, folder, today=_today(ctx)
+        ctx.session,
+        ctx.calendar,
+        ctx.catalog,
+        program,
+        ref,
+        folder,
+        today=_today(ctx),
+        now=ctx.now,
     )
-    ctx.audit("report_made", ref.code, program=program.value)
-    return documents(ctx, None, report, docx, xlsx)
+    pdf = pdf_of(docx)
+    ctx.audit("report_made", ref.code, program=program.value, pdf=pdf is not None)
+    return documents(ctx, None, report, docx, xlsx, pdf)
 
 
 # -- at each period's end ----------------------------------------------------------------------
@@ -228,16 +269,16 @@ def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     ref = PeriodRef.from_code(str(row.args["period"]))
     programs = [ReportProgram.SEMESTER] if ref.is_half else list(QUARTERLY)
     folder = _reports_dir(ctx, ref) / "otomatis"
-    made: list[tuple[ReportProgram, Report, Path, Path]] = []
+    made: list[tuple[ReportProgram, Report, Path, Path, Path | None]] = []
     idle: list[ReportProgram] = []
     for program in programs:
-        facts = gather(ctx.session, program, ref, ctx.catalog, _today(ctx))
+        facts = gather(ctx.session, program, ref, ctx.catalog, _today(ctx), ctx.calendar, ctx.now)
         if not has_activity(facts):
             idle.append(program)  # still available on request; not worth a message each
             continue
         report = build(facts, ctx.calendar, _today(ctx))
         docx, xlsx = write_report(report, folder, basename(program, ref))
-        made.append((program, report, docx, xlsx))
+        made.append((program, report, docx, xlsx, pdf_of(docx)))
     for person in recipients(ctx):
         names = _program_names(ctx, person, [p for p, *_ in made])
         if made:
@@ -249,10 +290,10 @@ def _period_ended(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             text = ctx.t_for(person, "reports.period_nothing", label=ref.label)
         key = period_key(ref)
         ctx.notify(person, [Text(text)], key=f"{key}:intro:{person.id}")
-        for program, report, docx, xlsx in made:
+        for program, report, docx, xlsx, pdf in made:
             ctx.notify(
                 person,
-                documents(ctx, person, report, docx, xlsx),
+                documents(ctx, person, report, docx, xlsx, pdf),
                 key=f"{key}:{program.value}:{person.id}",
             )
     if not ref.is_half:

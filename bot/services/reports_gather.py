@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.calendar import to_wib
+from bot.calendar import WIB, WorkCalendar, to_wib, wib_to_utc
 from bot.flows.event_team import role_label
 from bot.i18n import Catalog, Translator
+from bot.reports import fmt
 from bot.reports.choice import PeriodRef
 from bot.reports.compliance import STEP_NAMES
+from bot.reports.definitions import DutyTimes, close_event_steps, quote_step
 from bot.reports.facts import (
     SERAWAI_CHECKLIST,
     Assignment,
@@ -46,9 +50,16 @@ from bot.reports.facts import (
 from bot.reports.serawai import tie_note
 from bot.services.pegasus_report import duty_facts
 from bot.services.serawai_sesi import best_of, report_view
-from storage.event_team import AssignmentStatus, EventEvaluation, EventRequest, RoleAssignment
-from storage.models import Employee, Office
+from storage.event_team import (
+    AssignmentStatus,
+    EventDocumentation,
+    EventEvaluation,
+    EventRequest,
+    RoleAssignment,
+)
+from storage.models import Employee, Office, OutboxMessage, OutboxStatus
 from storage.models import StepRecord as StepRow
+from storage.pegasus import Duty
 from storage.serawai import (
     RoundStatus,
     SerawaiAttendance,
@@ -116,8 +127,46 @@ def _criterion(t: Translator, code: str) -> str:
     return t(f"event_team.aspect_{code}")
 
 
-def gather_event_team(session: Session, period: Period, catalog: Catalog) -> EventTeamFacts:
-    """The requests whose event falls in the period, with their teams and evaluations."""
+def failed_deliveries(session: Session, prefix: str, period: Period) -> int:
+    """Messages of one program (by their key's prefix) queued in the period that failed."""
+    begin, stop = period.utc_bounds()
+    count = session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.FAILED,
+            OutboxMessage.idempotency_key.like(f"{prefix}:%"),
+            OutboxMessage.created_at >= begin,
+            OutboxMessage.created_at < stop,
+        )
+    )
+    return int(count or 0)
+
+
+def _photos(session: Session, ids: Any) -> dict[int, list[str]]:
+    """The image files members sent for each request, oldest first, that are still on disk."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for request_id, path in session.execute(
+        select(EventDocumentation.request_id, EventDocumentation.path)
+        .where(
+            EventDocumentation.request_id.in_(ids),
+            EventDocumentation.content_type.like("image/%"),
+        )
+        .order_by(EventDocumentation.request_id, EventDocumentation.id)
+    ):
+        if Path(path).is_file():
+            found[request_id].append(path)
+    return found
+
+
+def gather_event_team(
+    session: Session, period: Period, catalog: Catalog, now: datetime | None = None
+) -> EventTeamFacts:
+    """The requests whose event falls in the period, with their teams and evaluations.
+
+    `now` is the moment the facts are judged at (what has passed by then is held or
+    expired); open step runs that can no longer finish are marked closed.
+    """
     t = catalog.translator("id")  # the reports are written in Bahasa Indonesia
     begin, stop = period.utc_bounds()
     in_period = and_(EventRequest.starts_at >= begin, EventRequest.starts_at < stop)
@@ -150,6 +199,7 @@ def gather_event_team(session: Session, period: Period, catalog: Catalog) -> Eve
             select(EventEvaluation).where(EventEvaluation.request_id.in_(ids))
         )
     }
+    photos = _photos(session, ids)
     events: list[EventFact] = []
     for req, requester, position, office in session.execute(
         select(EventRequest, Employee.name, Employee.position, Office.name)
@@ -163,22 +213,62 @@ def gather_event_team(session: Session, period: Period, catalog: Catalog) -> Eve
             EventFact(
                 id=req.id,
                 title=req.title,
-                # the directory knows no work units: the SM's position stands in, else the office
-                requesting_unit=position.strip() or office,
+                # the directory knows no work units: the SM's office is the unit
+                requesting_unit=office,
                 office=office,
                 requested_at=req.created_at,
                 starts_at=req.starts_at,
-                lead_working_days=float(req.lead_days),
+                ends_at=req.ends_at,
+                lead_working_days=int(req.lead_days),
                 late=req.late,
                 status=req.status,
                 roles_needed={role_label(t, str(r)): int(n) for r, n in req.roles},
                 assignments=tuple(team.get(req.id, ())),
                 member_ratings=tuple(rated.get(req.id, ())),
                 requester=requester,
+                position=position.strip(),
+                photos=tuple(photos.get(req.id, ())),
+                cancel_reason=req.cancel_reason or "",
                 **_evaluation(t, form),
             )
         )
-    return EventTeamFacts(period, events, gather_steps(session, Program.EVENT_TEAM, period))
+    steps = gather_steps(session, Program.EVENT_TEAM, period)
+    return EventTeamFacts(
+        period,
+        events,
+        close_event_steps(steps, _step_events(session, steps, events, t), now),
+        now,
+        failed_deliveries(session, "et", period),
+    )
+
+
+def _step_events(
+    session: Session, steps: list[StepRecord], events: list[EventFact], t: Translator
+) -> list[EventFact]:
+    """The requests the open step runs belong to (some have their event in another period)."""
+    known = {e.id for e in events}
+    wanted = {
+        int(r.ref.split(":")[1])
+        for r in steps
+        if r.ended_at is None and r.ref.startswith("event:") and r.ref.split(":")[1].isdigit()
+    } - known
+    extra = [
+        EventFact(
+            id=req.id,
+            title=req.title,
+            requesting_unit="",
+            office="",
+            requested_at=req.created_at,
+            starts_at=req.starts_at,
+            ends_at=req.ends_at,
+            lead_working_days=int(req.lead_days),
+            late=req.late,
+            status=req.status,
+            photos=tuple(_photos(session, [req.id]).get(req.id, ())),
+        )
+        for req in session.scalars(select(EventRequest).where(EventRequest.id.in_(wanted)))
+    ]
+    return [*events, *extra]
 
 
 def _evaluation(t: Translator, form: EventEvaluation | None) -> dict[str, Any]:
@@ -407,7 +497,7 @@ def _host_ratings(
             notes[(sid, office_id)].append(comment.strip())
     out = []
     for (sid, office_id), given in scores.items():
-        note = "; ".join(notes[(sid, office_id)])
+        note = fmt.join_notes(notes[(sid, office_id)])
         out.append(
             HostRatingFact(
                 offices[office_id], titles[sid], sum(given) / len(given), len(given), note
@@ -416,27 +506,100 @@ def _host_ratings(
     return out
 
 
-def gather_pegasus(session: Session, period: Period, today: date) -> PegasusFacts:
-    """Every duty whose posting day is in the period (a past one never posted is missed)."""
-    return PegasusFacts(
-        period, duty_facts(session, period, today), gather_steps(session, Program.PEGASUS, period)
+PREPARATION_WORKING_DAYS = 5
+"""H-5: the duty's preparation window opens five working days before its posting day."""
+
+
+def gather_pegasus(
+    session: Session,
+    period: Period,
+    today: date,
+    calendar: WorkCalendar | None = None,
+    now: datetime | None = None,
+) -> PegasusFacts:
+    """Every duty whose posting day is in the period (a past one never posted is missed).
+
+    A duty approved but not yet posted, its day still ahead, is `approved`. Step 4 (quote
+    and design) is derived here: it starts when the preparation window opens or when the
+    quote came, whichever is first, and ends at the approval.
+    """
+    cal = calendar or WorkCalendar()
+    as_of = now or datetime.combine(today, time.max, WIB).astimezone(UTC)
+    rows = session.execute(
+        select(Duty.id, Duty.posting_date, Duty.seat, Duty.submitted_at, Duty.approved_at)
+        .where(Duty.posting_date >= period.start, Duty.posting_date <= period.end)
+        .order_by(Duty.posting_date, Duty.seat)
+    ).all()
+    facts = duty_facts(session, period, today)
+    # duty_facts lists the same duties in the same order; an approved one ahead is not just
+    # "scheduled"
+    duties = [
+        replace(fact, status="approved") if fact.status == "scheduled" and row[4] else fact
+        for fact, row in zip(facts, rows, strict=True)
+    ]
+    steps = [s for s in gather_steps(session, Program.PEGASUS, period) if s.step != 4]
+    stored = {
+        r.ref: r
+        for r in _step_rows(session, Program.PEGASUS, 4, [duty_ref(row[0]) for row in rows])
+    }
+    name = STEP_NAMES[(Program.PEGASUS, 4)]
+    for (duty_id, day, _seat, quoted, approved), fact in zip(rows, duties, strict=True):
+        opens = wib_to_utc(cal.add_working_days(day, -PREPARATION_WORKING_DAYS), time(8))
+        times = DutyTimes(duty_ref(duty_id), opens, quoted, approved, fact.status == "missed")
+        derived = quote_step(times, stored.get(times.ref), as_of, name)
+        if derived is not None:
+            steps.append(derived)
+    return PegasusFacts(period, duties, steps, failed_deliveries(session, "pegasus", period))
+
+
+def duty_ref(duty_id: int) -> str:
+    """The step-record reference of a duty (as the Pegasus services write it)."""
+    return f"duty:{duty_id}"
+
+
+def _step_rows(session: Session, program: str, step: int, refs: list[str]) -> list[StepRecord]:
+    """Stored runs of one step for some refs, whatever period they ended in."""
+    rows = session.execute(
+        select(StepRow.ref, StepRow.standard, StepRow.started_at, StepRow.ended_at).where(
+            StepRow.program == program, StepRow.step == step, StepRow.ref.in_(refs)
+        )
     )
+    return [
+        StepRecord(
+            program=program,
+            step=step,
+            step_name=STEP_NAMES.get((program, step), f"Langkah {step}"),
+            started_at=started,
+            ended_at=ended,
+            standard=time_standard(standard),
+            ref=ref,
+        )
+        for ref, standard, started, ended in rows
+    ]
 
 
 # --- Laporan MP Semesteran ----------------------------------------------------------------------
 
 
 def gather_half_year(
-    session: Session, half: PeriodRef, catalog: Catalog, today: date
+    session: Session,
+    half: PeriodRef,
+    catalog: Catalog,
+    today: date,
+    calendar: WorkCalendar | None = None,
+    now: datetime | None = None,
 ) -> HalfYearFacts:
     """Each program's facts for each quarter of the half-year."""
     first, second = (q.period for q in half.quarters())
     return HalfYearFacts(
         half.period,
         (
-            gather_event_team(session, first, catalog),
-            gather_event_team(session, second, catalog),
+            gather_event_team(session, first, catalog, now),
+            gather_event_team(session, second, catalog, now),
         ),
         (gather_serawai(session, first), gather_serawai(session, second)),
-        (gather_pegasus(session, first, today), gather_pegasus(session, second, today)),
+        (
+            gather_pegasus(session, first, today, calendar, now),
+            gather_pegasus(session, second, today, calendar, now),
+        ),
     )

@@ -97,7 +97,7 @@ def test_steps_never_done_are_listed_and_say_so() -> None:
     assert [r.step for r in results] == [1, 2, 3, 4, 5, 6, 7]
     never = step(results, 7)
     assert (never.done, never.median, never.share) == (0, None, None)
-    assert never.summary == "Belum pernah dilaksanakan"
+    assert never.summary == "Tidak ada pada periode ini"
     assert never.median_label == "–"
 
 

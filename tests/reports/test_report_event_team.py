@@ -37,25 +37,40 @@ def xlsx(files: tuple[DocxReport, XlsxReport]) -> XlsxReport:
 
 
 def test_the_first_page_names_the_report_period_and_date(docx: DocxReport) -> None:
-    assert "Laporan Implementasi Event Team Triwulan" in docx.paragraphs
-    assert "Periode: Triwulan II 2025" in docx.paragraphs
-    assert any("Kamis, 3 Juli 2025" in p for p in docx.paragraphs)
+    cover = docx.paragraphs[:9]
+    assert "LAPORAN IMPLEMENTASI EVENT TEAM TRIWULAN" in cover
+    assert "Periode Triwulan II 2025" in cover
+    assert "Badan Pusat Statistik Provinsi Bengkulu" in cover
+    assert "Bengkulu, 3 Juli 2025" in cover
 
 
 def test_key_figures_seven_events_two_late_average_4_29(docx: DocxReport) -> None:
-    assert docx.key_figure("Permintaan dukungan Event Team") == "7"
+    assert docx.key_figure("Permintaan dukungan yang diterima") == "7"
+    assert docx.key_figure("Kegiatan terlaksana") == "7"
     assert docx.key_figure(LATE) == "2"
     assert docx.key_figure(AVERAGE) == "4,29"
-    assert docx.key_figure("Penugasan peran") == "21"
+    assert docx.key_figure("Penugasan peran pada kegiatan terlaksana") == "21"
+    assert docx.key_figure("Median lead time permintaan (hari kerja)") == "4"
 
 
 def test_events_by_month_and_by_requesting_unit(docx: DocxReport) -> None:
-    months = docx.table("Bulan", "Jumlah kegiatan")
-    assert months[1:] == [["April 2025", "2"], ["Mei 2025", "3"], ["Juni 2025", "2"]]
-    assert docx.row("Bagian Umum")[2:] == ["3", "2"]
-    events = docx.table("No", "Kegiatan")
+    months = docx.table("Bulan", "Kegiatan terlaksana")
+    assert months[1:] == [
+        ["April 2025", "2", "2"],
+        ["Mei 2025", "3", "3"],
+        ["Juni 2025", "2", "2"],
+    ]
+    assert docx.row("BPS Provinsi Bengkulu")[1:] == ["6", "6", "2"]
+    events = docx.table("No", "Pengusul (SM)")
     assert len(events) == 8
-    assert events[2][1:6] == ["Sosialisasi SAKIP", "Bagian Umum", "24 April 2025", "2,0", "Ya"]
+    assert events[2][1:7] == [
+        "Sosialisasi SAKIP",
+        "–",
+        "BPS Provinsi Bengkulu",
+        "24 April 2025",
+        "2",
+        "Ya",
+    ]
 
 
 def test_lead_time_distribution_and_late_requests(docx: DocxReport) -> None:
@@ -85,16 +100,21 @@ def test_rotation_table_and_lead_ratings_per_member(docx: DocxReport) -> None:
 
 def test_issues_raise_low_ratings_and_weak_steps(docx: DocxReport) -> None:
     text = docx.text
-    assert "nilai rendah dari SM untuk Ketepatan waktu (2), MC (2)" in text
-    assert "Ketua memberi nilai 2 kepada Budi" in text
-    assert "Langkah 2 (Input permintaan dukungan Event Team): hanya 2 dari 3 (66,7%)" in text
+    assert "mendapat nilai rendah dari SM untuk Ketepatan waktu (2) dan MC (2)" in text
+    assert "Ketua Event Team memberi nilai 2 kepada Budi" in text
+    # step 2 is the bot's form, reported as automated: not a weakness of people's work
+    assert "Langkah 2 (Input permintaan dukungan Event Team): hanya" not in text
+    automated = docx.table("Langkah", "Dijalankan bot")
+    assert automated[2][5] == "2 dari 3 (66,7%)"
 
 
 def test_compliance_table_lists_every_step(docx: DocxReport) -> None:
-    rows = docx.table("Langkah", "Sesuai standar")
-    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5", "6", "7"]
-    assert rows[2][2:] == ["10 menit", "3", "8 menit", "2 dari 3 (66,7%)"]
-    assert rows[7][5] == "Belum pernah dilaksanakan"
+    people = docx.table("Langkah", "Ditutup tanpa hasil")
+    assert [r[0] for r in people[1:]] == ["3", "4", "6", "7"]
+    assert people[4][5] == "Tidak ada pada periode ini"
+    automated = docx.table("Langkah", "Dijalankan bot")
+    assert [r[0] for r in automated[1:]] == ["1", "2", "5"]
+    assert automated[2][2:6] == ["10 menit", "3", "8 menit", "2 dari 3 (66,7%)"]
 
 
 def test_document_is_a4_portrait_with_page_numbers_and_charts(docx: DocxReport) -> None:
@@ -108,11 +128,12 @@ def test_document_is_a4_portrait_with_page_numbers_and_charts(docx: DocxReport) 
     assert "PAGE" in footer_xml
     assert "NUMPAGES" in footer_xml
     assert "Halaman" in section.footer.paragraphs[0].text
-    assert len(docx.doc.inline_shapes) == 5  # month, unit, lead time, criteria, member load
+    # months, lead time, criteria, roles, member load, the Ketua's ratings
+    assert len(docx.doc.inline_shapes) == 6
 
 
 def test_workbook_keeps_numbers_as_numbers(xlsx: XlsxReport) -> None:
-    assert xlsx.key_figure("Permintaan dukungan Event Team") == 7
+    assert xlsx.key_figure("Permintaan dukungan yang diterima") == 7
     assert xlsx.key_figure(LATE) == 2
     average = xlsx.key_figure(AVERAGE)
     assert isinstance(average, float)
@@ -127,7 +148,7 @@ def test_workbook_keeps_numbers_as_numbers(xlsx: XlsxReport) -> None:
         12.0,
     ]
     assert xlsx.column("Kegiatan", "ID permintaan") == [1, 2, 3, 4, 5, 6, 7]
-    assert xlsx.column("Per bulan", "Jumlah kegiatan") == [2, 3, 2]
+    assert xlsx.column("Per bulan", "Kegiatan terlaksana") == [2, 3, 2]
 
 
 def test_every_table_is_a_sheet_with_a_bold_frozen_header(xlsx: XlsxReport) -> None:
@@ -138,7 +159,7 @@ def test_every_table_is_a_sheet_with_a_bold_frozen_header(xlsx: XlsxReport) -> N
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
-    assert sheet["D2"].number_format == "DD/MM/YYYY"
+    assert sheet["E2"].number_format == "DD/MM/YYYY"
     share = xlsx.column("Lead time", "Persentase")[0]
     assert share == pytest.approx(2 / 7)
     assert xlsx.sheet("Lead time")["C2"].number_format == "0.0%"

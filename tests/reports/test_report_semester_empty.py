@@ -52,7 +52,7 @@ def test_semester_key_figures_per_quarter_in_columns(
     docx = semester[0]
     table = docx.table("Indikator", "Triwulan I 2025")
     assert table[0] == ["Indikator", "Triwulan I 2025", "Triwulan II 2025", "Semester I 2025"]
-    assert docx.row("Permintaan dukungan Event Team")[1:] == ["3", "7", "10"]
+    assert docx.row("Permintaan dukungan yang diterima")[1:] == ["3", "7", "10"]
     assert docx.row("Rata-rata nilai keseluruhan dari SM (skala 1–5)")[1:] == [
         "4,67",
         "4,29",
@@ -60,14 +60,19 @@ def test_semester_key_figures_per_quarter_in_columns(
     ]
     assert docx.row("Sesi terlaksana")[1:] == ["0", "2", "2"]
     assert docx.row("Ketepatan waktu poster")[1:] == ["100%", "76,9%", "88,5%"]
-    assert docx.key_figure("Event Team: permintaan dukungan") == "10"
+    assert docx.key_figure("Event Team: permintaan dukungan yang diterima") == "10"
 
 
 def test_semester_compliance_per_quarter(semester: tuple[DocxReport, XlsxReport]) -> None:
     docx, xlsx = semester
     rows = docx.table("Langkah", "Triwulan II 2025")
     step2 = next(r for r in rows if r[0] == "2")
-    assert step2[3:] == ["Belum pernah dilaksanakan", "2 dari 3 (66,7%)"]
+    assert step2[2:] == [
+        "CAN Bot (otomatis)",
+        "10 menit",
+        "Tidak ada pada periode ini",
+        "2 dari 3 (66,7%)",
+    ]
     sheet = "Standar waktu Event Team"
     assert xlsx.column(sheet, "Triwulan II 2025: dilaksanakan")[1] == 3
     assert xlsx.column(sheet, "Triwulan II 2025: persentase")[1] == pytest.approx(2 / 3)
@@ -79,7 +84,7 @@ def test_semester_workbook_has_numbers_side_by_side(
 ) -> None:
     xlsx = semester[1]
     rows = xlsx.rows("Indikator Event Team")
-    requests = next(r for r in rows if r[0] == "Permintaan dukungan Event Team")
+    requests = next(r for r in rows if r[0] == "Permintaan dukungan yang diterima")
     assert requests[1:] == (3, 7, 10)
     assert xlsx.key_figure("Event Team: rata-rata nilai dari SM (1–5)") == pytest.approx(4.4)
 
@@ -122,6 +127,10 @@ def test_a_program_idle_all_semester_says_so_in_its_section(tmp_path: Path) -> N
     )
     report = mp_semesteran_report(facts, CAL, generated_on=date(2025, 7, 10))
     docx = DocxReport(write_report(report, tmp_path, "mp")[0])
-    headings = [p for p in docx.paragraphs if p.startswith(("2. ", "3. "))]
-    assert headings == ["2. Serawai (SOP-098)", "3. Pegasus (SOP-330)"]
+    headings = [
+        p.text
+        for p in docx.doc.paragraphs
+        if p.style is not None and p.style.name == "Heading 1" and "SOP-" in p.text
+    ][1:]
+    assert headings == ["BAB IV SERAWAI (SOP-098)", "BAB V PEGASUS (SOP-330)"]
     assert docx.paragraphs.count(EMPTY_TEXT) == 2

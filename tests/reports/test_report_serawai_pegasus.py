@@ -96,14 +96,17 @@ def test_serawai_speaker_and_host_ratings(serawai: tuple[DocxReport, XlsxReport]
 
 def test_pegasus_duties_and_punctuality(pegasus: tuple[DocxReport, XlsxReport]) -> None:
     docx, xlsx = pegasus
-    assert docx.key_figure("Jadwal piket") == "13"
+    assert docx.key_figure("Giliran piket") == "13"
     assert docx.key_figure("Ketepatan waktu poster") == "76,9%"
     assert docx.key_figure("Bukti unggah tersedia") == "12"
     duties = docx.table("Minggu", "Petugas")
     assert len(duties) == 14
     assert duties[9][4] == "Terlewat"
     assert duties[6][5] == "Dedi Kurniawan"
-    assert "Minggu 19: Siti Aminah menggantikan Dedi Kurniawan (tukar jadwal)." in docx.text
+    assert (
+        "Minggu 19: Siti Aminah menggantikan Dedi Kurniawan (tukar jadwal disetujui PJ)."
+        in docx.text
+    )
     assert xlsx.column("Piket", "Status").count("Terlambat") == 2
     links = [v for v in xlsx.column("Piket", "Tautan bukti") if v]
     assert links[0] == "https://www.instagram.com/p/bps1700-14"

@@ -30,6 +30,7 @@ from bot.app import App
 from bot.calendar import WIB
 from bot.flows.event_team import SubmitEvaluation
 from bot.flows.event_team_lead import AssignSlots, SubmitInternalEvaluation
+from bot.messages import Media
 from bot.payload import decode, encode
 from bot.services import directory
 from bot.services.context import ServiceCtx
@@ -37,7 +38,7 @@ from bot.services.event_team import cancel_request, open_request
 from bot.services.reports_gather import CRITERIA
 from storage.db import transaction
 from storage.event_team import RoleAssignment
-from storage.models import Employee
+from storage.models import Employee, OutboxMessage, OutboxStatus
 from storage.pegasus import Duty, DutyStatus, Proof, RosterPeriod, Swap, SwapStatus
 from storage.serawai import (
     SerawaiAttendance,
@@ -505,3 +506,211 @@ def serawai_quarter(app: App, clock: Clock) -> None:
                     rated_at=wib(date(2025, 6, 20)),
                 )
             )
+
+
+# --- Triwulan IV 2026 and Semester II 2026, through the chat ---------------------------------
+
+Q4_REPORT_DAY = date(2026, 12, 18)  # Friday: the reports are asked for at 10.00 WIB
+
+
+def quarter_iv_2026(bot: Harness) -> Story:
+    """Event Team in Semester II 2026 as the services and the chat record it.
+
+    Triwulan III: "Apel Kesiapsiagaan" (Irfan, asked Mon 10 Aug for Thu 20 Aug, 7 working
+    days: 17 August is a holiday), MC Bayu; SM overall 4, Ketua 4; no photos.
+    Triwulan IV (the report is made on Friday 18 December, 10.00):
+    - A "Rapat Koordinasi Triwulan IV" (Irfan, asked Mon 5 Oct for Thu 15 Oct, 8 working
+      days), MC Dewi and Notulis Bayu assigned after 4 hours; Dewi sends a photo in chat;
+      SM overall 5; Ketua Dewi 5, Bayu 4. Held.
+    - B "Sosialisasi Zona Integritas" (Ratna, asked Tue 10 Nov for Thu 12 Nov: 2 working
+      days, late), MC Rina and Dokumentasi Fajar assigned the next morning (over one working
+      day); SM: punctuality 2, MC 2, overall 3; no photos, no internal evaluation. Held.
+    - C "Rapat Kerja Kabupaten" (Yusuf, asked 2 Nov for 20 Nov), cancelled on 5 Nov; one of
+      its messages failed for good.
+    - D "Bimtek Statistik Sektoral" (Irfan, asked 23 Nov for 3 Dec), nobody assigned:
+      expired unassigned.
+    - E "Rapat Evaluasi Akhir Tahun" (Irfan, asked Mon 14 Dec for Tue 29 Dec, 9 working
+      days: 24 and 25 December are off), assigned after an hour: still ahead.
+    """
+    app, clock = bot.app, bot.clock
+    s = Story(app, clock)
+    s.at(date(2026, 8, 10))
+    apel = s.request("Irfan Maulana", "Apel Kesiapsiagaan", date(2026, 8, 20), {"mc": 1})
+    s.at(date(2026, 8, 10), 10)
+    s.assign(apel, {"mc": "Bayu Saputra"})
+    s.at(date(2026, 8, 20), 12)
+    s.evaluate(apel, "Irfan Maulana", dict.fromkeys(CRITERIA, 4) | {"role:mc": 4}, "")
+    s.rate_team(apel, {"Bayu Saputra": (4, "")})
+
+    s.at(date(2026, 10, 5))
+    rakor = s.request(
+        "Irfan Maulana",
+        "Rapat Koordinasi Triwulan IV",
+        date(2026, 10, 15),
+        {"mc": 1, "notulis": 1},
+    )
+    s.at(date(2026, 10, 5), 13)
+    s.assign(rakor, {"mc": "Dewi Lestari", "notulis": "Bayu Saputra"})
+    s.at(date(2026, 10, 15), 12)
+    photo = Path(app.settings.media_dir) / "inbound" / "rakor-iv-1.jpg"
+    photo.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (800, 600), (46, 139, 87)).save(photo)
+    bot.inbox("Dewi Lestari")
+    bot.say("Dewi Lestari", "/dokumentasi")
+    got = bot.say("Dewi Lestari", media=(Media(str(photo), "image/jpeg", "photo"),))
+    assert any("1 berkas diterima" in m.text for m in got)
+    bot.say("Dewi Lestari", "selesai")
+    scores = {"readiness": 5, "punctuality": 5, "communication": 5, "overall": 5}
+    s.evaluate(rakor, "Irfan Maulana", scores | {"role:mc": 5, "role:notulis": 4}, "")
+    s.rate_team(rakor, {"Dewi Lestari": (5, "Sigap."), "Bayu Saputra": (4, "")})
+
+    s.at(date(2026, 11, 2))
+    raker = s.request("Yusuf Hidayat", "Rapat Kerja Kabupaten", date(2026, 11, 20), {"mc": 1})
+    s.at(date(2026, 11, 5))
+    s.cancel(raker, "Acara diundur ke tahun depan")
+    with transaction(app.sessions) as session:
+        first = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.idempotency_key.like(f"et:{raker}:%"))
+            .order_by(OutboxMessage.id)
+        ).first()
+        assert first is not None
+        first.status = OutboxStatus.FAILED
+
+    s.at(date(2026, 11, 10))
+    zi = s.request(
+        "Ratna Dewi",
+        "Sosialisasi Zona Integritas",
+        date(2026, 11, 12),
+        {"mc": 1, "dokumentasi": 1},
+        13,
+    )
+    s.at(date(2026, 11, 11), 10)
+    s.assign(zi, {"mc": "Rina Marlina", "dokumentasi": "Fajar Nugroho"})
+    s.at(date(2026, 11, 12), 16)
+    scores = {"readiness": 3, "punctuality": 2, "communication": 3, "overall": 3}
+    s.evaluate(
+        zi,
+        "Ratna Dewi",
+        scores | {"role:mc": 2, "role:dokumentasi": 3},
+        "Petugas perlu hadir lebih awal.",
+    )
+
+    s.at(date(2026, 11, 23))
+    s.request("Irfan Maulana", "Bimtek Statistik Sektoral", date(2026, 12, 3), {"mc": 1})
+    s.at(date(2026, 12, 14))
+    akhir = s.request("Irfan Maulana", "Rapat Evaluasi Akhir Tahun", date(2026, 12, 29), {"mc": 1})
+    s.at(date(2026, 12, 14), 10)
+    s.assign(akhir, {"mc": "Rina Marlina"})
+    s.at(Q4_REPORT_DAY, 10)
+    return s
+
+
+def pegasus_half_2026(app: App) -> None:
+    """Pegasus turns in Semester II 2026 (written into its tables), as of 18 December.
+
+    - Bayu, Fri 7 Aug: quote Thu 30 Jul (before the window opens on 31 Jul), approved at
+      15.00, posted on the day with a link.
+    - Agus, Fri 2 Oct: quote 30 Sep, approved Thu 1 Oct 09.00 (window from Fri 25 Sep 08.00:
+      4 working days, over the 3), posted on the day with a link.
+    - Dewi, Fri 16 Oct: quote Tue 13 Oct, approved 16.00 (from Fri 9 Oct 08.00: 2,3 working
+      days), posted on Monday 19 Oct: late, no proof.
+    - Rina, Fri 30 Oct: nothing: missed.
+    - Fajar, Fri 13 Nov: quote Wed 4 Nov 10.00 (before the window opens on 6 Nov), approved
+      the next morning, posted on the day, no proof.
+    - Maya, Wed 23 Dec: quote Mon 14 Dec 09.00, approved Tue 10.00: waiting for its day.
+    """
+    s_ids = Story(app, Clock(datetime(2026, 1, 1, tzinfo=UTC)))
+    plan = [
+        # day, name, quote, approved, posted, proof link
+        (
+            date(2026, 8, 7),
+            "Bayu Saputra",
+            wib(date(2026, 7, 30), time(10)),
+            wib(date(2026, 7, 30), time(15)),
+            wib(date(2026, 8, 7), time(8)),
+            True,
+        ),
+        (
+            date(2026, 10, 2),
+            "Agus Salim",
+            wib(date(2026, 9, 30), time(9)),
+            wib(date(2026, 10, 1), time(9)),
+            wib(date(2026, 10, 2), time(8)),
+            True,
+        ),
+        (
+            date(2026, 10, 16),
+            "Dewi Lestari",
+            wib(date(2026, 10, 13), time(10)),
+            wib(date(2026, 10, 13), time(16)),
+            wib(date(2026, 10, 19), time(8)),
+            False,
+        ),
+        (date(2026, 10, 30), "Rina Marlina", None, None, None, False),
+        (
+            date(2026, 11, 13),
+            "Fajar Nugroho",
+            wib(date(2026, 11, 4), time(10)),
+            wib(date(2026, 11, 5), time(10)),
+            wib(date(2026, 11, 13), time(8)),
+            False,
+        ),
+        (
+            date(2026, 12, 23),
+            "Maya Sari",
+            wib(date(2026, 12, 14), time(9)),
+            wib(date(2026, 12, 15), time(10)),
+            None,
+            False,
+        ),
+    ]
+    folder = Path(app.settings.media_dir) / "pegasus"
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = {name: s_ids.id_of(name) for _day, name, *_ in plan}
+    with transaction(app.sessions) as session:
+        roster = RosterPeriod(
+            start_date=date(2026, 8, 3),
+            end_date=date(2026, 12, 27),
+            weeks=21,
+            weekday=4,
+            per_week=1,
+            created_at=wib(date(2026, 7, 27)),
+        )
+        session.add(roster)
+        session.flush()
+        for day, name, quoted, approved, posted, link in plan:
+            poster = None
+            if quoted is not None:
+                poster = folder / f"poster-{day:%Y%m%d}.png"
+                PILImage.new("RGB", (540, 675), (31, 78, 121)).save(poster)
+            if posted is not None:
+                status = DutyStatus.POSTED
+            elif approved is not None:
+                status = DutyStatus.APPROVED
+            else:
+                status = DutyStatus.MISSED
+            duty = Duty(
+                period_id=roster.id,
+                week=(day - roster.start_date).days // 7 + 1,
+                seat=1,
+                posting_date=day,
+                employee_id=ids[name],
+                status=status,
+                quote=None if quoted is None else "Kerja ikhlas, kerja tuntas.",
+                poster_path=None if poster is None else str(poster),
+                submitted_at=quoted,
+                approved_at=approved,
+                posted_at=posted,
+            )
+            session.add(duty)
+            session.flush()
+            if link:
+                session.add(
+                    Proof(
+                        duty_id=duty.id,
+                        platform="ig",
+                        link=f"https://www.instagram.com/p/{name.split()[0]}/",
+                        at=posted or wib(day),
+                    )
+                )

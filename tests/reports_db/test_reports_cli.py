@@ -42,7 +42,12 @@ def test_the_command_line_writes_both_files_and_prints_progress(
     assert (
         DocxReport(out / "laporan-event-team-2025Q2.docx").key_figure("Kegiatan terlaksana") == "3"
     )
-    assert XlsxReport(out / "laporan-event-team-2025Q2.xlsx").key_figure("Penugasan peran") == 5
+    assert (
+        XlsxReport(out / "laporan-event-team-2025Q2.xlsx").key_figure(
+            "Penugasan peran pada kegiatan terlaksana"
+        )
+        == 5
+    )
 
 
 @pytest.mark.usefixtures("database_env", "app")

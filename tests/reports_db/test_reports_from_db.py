@@ -41,30 +41,44 @@ def test_event_team_quarter_counts_requests_months_units_and_ratings(
     half_year(app, clock)
     docx, _xlsx = make(app, ReportProgram.EVENT_TEAM, Q2, tmp_path)
 
-    assert "Laporan Implementasi Event Team Triwulan" in docx.paragraphs
-    assert docx.key_figure("Permintaan dukungan Event Team") == "4"
+    assert "LAPORAN IMPLEMENTASI EVENT TEAM TRIWULAN" in docx.paragraphs
+    assert docx.key_figure("Permintaan dukungan yang diterima") == "4"
     assert docx.key_figure("Kegiatan terlaksana") == "3"
     assert docx.key_figure("Permintaan terlambat (kurang dari 3 hari kerja)") == "1"
-    assert docx.key_figure("Kegiatan yang dinilai SM") == "2"
+    assert docx.key_figure("Kegiatan terlaksana yang dinilai SM") == "2"
     assert docx.key_figure(AVERAGE) == "4,00"
-    assert docx.key_figure("Penugasan peran") == "5"
+    assert docx.key_figure("Penugasan peran pada kegiatan terlaksana") == "5"
+    assert docx.key_figure("Permintaan dibatalkan") == "1"
     assert docx.key_figure("Rata-rata nilai anggota dari Ketua (skala 1–5)") == "3,80"
 
-    months = docx.table("Bulan", "Jumlah kegiatan")
-    assert months[1:] == [["April 2025", "1"], ["Mei 2025", "1"], ["Juni 2025", "2"]]
-    assert docx.row("Bagian Umum")[2:] == ["2", "0"]
-    assert docx.row("Fungsi Statistik Sosial")[2:] == ["1", "1"]
-    assert docx.row("BPS Kabupaten Bengkulu Selatan")[2:] == ["1", "0"]
-    events = {row[1]: row for row in docx.table("No", "Kegiatan")[1:]}
+    months = docx.table("Bulan", "Kegiatan terlaksana")
+    assert months[1:] == [
+        ["April 2025", "1", "1"],
+        ["Mei 2025", "1", "1"],
+        ["Juni 2025", "2", "1"],  # the Rapat Kerja was cancelled
+    ]
+    offices = docx.table("Satuan kerja", "Permintaan terlambat")
+    assert offices[1:] == [
+        ["BPS Provinsi Bengkulu", "3", "3", "1"],
+        ["BPS Kabupaten Bengkulu Selatan", "1", "0", "0"],
+    ]
+    events = {row[1]: row for row in docx.table("No", "Pengusul (SM)")[1:]}
     assert set(events) == {
         "Rapat Koordinasi Triwulan II",
         "Sosialisasi SAKIP",
         "Bimtek Pengolahan Data",
         "Rapat Kerja Kabupaten",
     }
-    assert events["Sosialisasi SAKIP"][4:7] == ["2,0", "Ya", "Selesai dan dievaluasi"]
-    assert events["Bimtek Pengolahan Data"][6] == "Terlaksana, evaluasi belum lengkap"
-    assert events["Rapat Kerja Kabupaten"][6] == "Dibatalkan"
+    assert events["Sosialisasi SAKIP"][2:8] == [
+        "Ratna Dewi",
+        "BPS Provinsi Bengkulu",
+        "22 Mei 2025",
+        "2",
+        "Ya",
+        "Terlaksana, dievaluasi",
+    ]
+    assert events["Bimtek Pengolahan Data"][7] == "Terlaksana, evaluasi belum lengkap"
+    assert events["Rapat Kerja Kabupaten"][7] == "Dibatalkan"
 
 
 def test_event_team_quarter_ratings_rotation_issues_and_time_standards(
@@ -89,22 +103,28 @@ def test_event_team_quarter_ratings_rotation_issues_and_time_standards(
     assert lead["Fajar Nugroho"] == ["2,00", "1", "2", "Terlambat hadir"]
     assert lead["Dewi Lestari"] == ["4,50", "2", "4", "–"]
     text = docx.text
-    assert "Ketua memberi nilai 2 kepada Fajar Nugroho pada “Sosialisasi SAKIP”" in text
+    assert (
+        "Ketua Event Team memberi nilai 2 kepada Fajar Nugroho pada “Sosialisasi SAKIP” "
+        "dengan catatan “Terlambat hadir”." in text
+    )
     assert "1 permintaan diajukan kurang dari 3 hari kerja sebelum kegiatan" in text
 
-    steps = {row[0]: row for row in docx.table("Langkah", "Standar waktu")[1:]}
+    steps = {row[0]: row for row in docx.table("Langkah", "Ditutup tanpa hasil")[1:]}
     assert steps["3"][1:] == [
         "Penugasan peran oleh Ketua",
         "1 hari kerja",
         "3",
         steps["3"][4],
         "2 dari 3 (66,7%)",
+        "0",
+        "1",  # the Rapat Kerja's assignment, closed when it was cancelled
     ]
-    assert xlsx.key_figure("Permintaan dukungan Event Team") == 4
+    assert xlsx.key_figure("Permintaan dukungan yang diterima") == 4
     assert xlsx.key_figure(AVERAGE) == pytest.approx(4.0)
-    assert xlsx.column("Standar waktu", "Sesuai standar (jumlah)")[2] == 2
-    assert xlsx.column("Standar waktu", "Persentase sesuai standar")[2] == pytest.approx(2 / 3)
-    assert xlsx.column("Kegiatan", "SM") == [
+    assert xlsx.column("Standar waktu", "Sesuai standar (jumlah)")[0] == 2
+    assert xlsx.column("Standar waktu", "Persentase sesuai standar")[0] == pytest.approx(2 / 3)
+    assert xlsx.column("Standar waktu", "Ditutup tanpa hasil")[0] == 1  # the cancelled one
+    assert xlsx.column("Kegiatan", "Pengusul (SM)") == [
         "Irfan Maulana",
         "Ratna Dewi",
         "Irfan Maulana",
@@ -126,14 +146,15 @@ def test_half_year_report_puts_the_quarters_from_the_database_side_by_side(
     serawai_quarter(app, clock)
     docx, xlsx = make(app, ReportProgram.SEMESTER, H1, tmp_path)
 
-    assert docx.row("Permintaan dukungan Event Team")[1:] == ["1", "4", "5"]
+    assert docx.row("Permintaan dukungan yang diterima")[1:] == ["1", "4", "5"]
+    assert docx.row("Kegiatan terlaksana")[1:] == ["1", "3", "4"]
     assert docx.row(AVERAGE)[1:] == ["5,00", "4,00", "4,33"]
-    assert docx.key_figure("Event Team: permintaan dukungan") == "5"
+    assert docx.key_figure("Event Team: permintaan dukungan yang diterima") == "5"
     indicators = xlsx.rows("Indikator Event Team")
-    requests = next(r for r in indicators if r[0] == "Permintaan dukungan Event Team")
+    requests = next(r for r in indicators if r[0] == "Permintaan dukungan yang diterima")
     assert requests[1:] == (1, 4, 5)
     assert docx.row("Ketepatan waktu poster")[1:] == ["–", "60%", "60%"]
-    assert docx.key_figure("Pegasus: jadwal piket") == "5"
+    assert docx.key_figure("Pegasus: giliran piket") == "5"
     assert docx.row("Sesi terlaksana")[1:] == ["0", "2", "2"]
     assert docx.row("Partisipasi pemungutan suara")[1:] == ["–", "50%", "50%"]
     assert EMPTY_TEXT not in docx.paragraphs
@@ -155,8 +176,9 @@ def test_pegasus_quarter_lists_every_duty_with_its_poster_proof_and_swap(
     pegasus_quarter(app, clock)
     docx, xlsx = make(app, ReportProgram.PEGASUS, Q2, tmp_path)
 
-    assert "Laporan Pegasus Triwulan" in docx.paragraphs
-    assert docx.key_figure("Jadwal piket") == "5"
+    assert "LAPORAN PEGASUS TRIWULAN" in docx.paragraphs
+    assert docx.key_figure("Giliran piket") == "5"
+    assert docx.key_figure("Poster terbit") == "4"
     assert docx.key_figure("Poster tepat waktu") == "3"
     assert docx.key_figure("Poster terlambat") == "1"
     assert docx.key_figure("Piket terlewat") == "1"
@@ -172,13 +194,13 @@ def test_pegasus_quarter_lists_every_duty_with_its_poster_proof_and_swap(
         ("Fajar Nugroho", "Tepat waktu", "–"),
     ]
     assert duties[0][7] == "Tautan dan Tangkapan layar"
-    assert "4 poster terbit pada periode ini." in docx.paragraphs
+    assert "Pada periode ini terbit 4 poster." in docx.paragraphs
     assert len(docx.doc.inline_shapes) >= 5  # four posters, a screenshot, and the chart
     assert "Minggu 1 (Agus Salim): https://www.instagram.com/p/Agus/" in docx.paragraphs
     text = docx.text
-    assert "Rina Marlina, BPS Provinsi Bengkulu, tidak mengirim poster" in text
-    assert "Irfan Maulana menggantikan Bayu Saputra (tukar jadwal)" in text
-    steps = {row[0]: row for row in docx.table("Langkah", "Standar waktu")[1:]}
+    assert "1 giliran piket terlewat tanpa poster: Rina Marlina (16 Mei 2025)." in text
+    assert "Irfan Maulana menggantikan Bayu Saputra (tukar jadwal disetujui PJ)" in text
+    steps = {row[0]: row for row in docx.table("Langkah", "Ditutup tanpa hasil")[1:]}
     assert steps["5"][5] == "1 dari 2 (50%)"
     assert xlsx.column("Piket", "Tautan bukti")[4] == "https://www.instagram.com/p/Fajar/"
     assert xlsx.key_figure("Ketepatan waktu poster") == pytest.approx(0.6)
@@ -237,7 +259,7 @@ def test_serawai_quarter_from_round_to_approval(app: App, clock: Clock, tmp_path
     hosts = {r[0]: r for r in docx.table("Kantor penyelenggara", "Catatan")[1:]}
     assert hosts["BPS Kabupaten Bengkulu Selatan"][2:] == ["4,50", "2", "Persiapan rapi"]
     assert hosts["BPS Kabupaten Rejang Lebong"][2:] == ["3,00", "1", "–"]
-    steps = {row[0]: row for row in docx.table("Langkah", "Standar waktu")[1:]}
+    steps = {row[0]: row for row in docx.table("Langkah", "Ditutup tanpa hasil")[1:]}
     assert steps["9"][5] == "1 dari 2 (50%)"
     assert xlsx.key_figure("Partisipasi pemungutan suara") == pytest.approx(0.5)
     assert xlsx.column("Perolehan suara", "Suara") == [5, 3, 3]
