@@ -50,7 +50,7 @@ def _event(
     title: str,
     unit: str,
     day: date,
-    lead: float,
+    lead: int,
     ratings: tuple[int, int, int],
     *,
     suggestion: str = "",
@@ -84,26 +84,26 @@ def _event(
 def event_team_q2() -> EventTeamFacts:
     """Seven events in Triwulan II 2025; average overall rating 4,29; two late requests."""
     events = [
-        _event(1, "Rapat Koordinasi Triwulan", "Bagian Umum", date(2025, 4, 15), 6.0, (5, 5, 5)),
+        _event(1, "Rapat Koordinasi Triwulan", "Bagian Umum", date(2025, 4, 15), 6, (5, 5, 5)),
         _event(
             2,
             "Sosialisasi SAKIP",
             "Bagian Umum",
             date(2025, 4, 24),
-            2.0,
+            2,
             (4, 4, 4),
             suggestion="Mohon petugas dokumentasi datang 30 menit lebih awal.",
         ),
         _event(
-            3, "Apel Hari Pendidikan", "Fungsi Statistik Sosial", date(2025, 5, 2), 4.0, (4, 4, 4)
+            3, "Apel Hari Pendidikan", "Fungsi Statistik Sosial", date(2025, 5, 2), 4, (4, 4, 4)
         ),
-        _event(4, "Bimtek Sensus Ekonomi", "Fungsi IPDS", date(2025, 5, 20), 8.5, (5, 5, 5)),
+        _event(4, "Bimtek Sensus Ekonomi", "Fungsi IPDS", date(2025, 5, 20), 8, (5, 5, 5)),
         _event(
             5,
             "Diseminasi Data Kemiskinan",
             "Fungsi Statistik Sosial",
             date(2025, 5, 28),
-            3.0,
+            3,
             (4, 4, 4),
         ),
         _event(
@@ -111,7 +111,7 @@ def event_team_q2() -> EventTeamFacts:
             "Rapat Evaluasi Zona Integritas",
             "Bagian Umum",
             date(2025, 6, 11),
-            1.5,
+            2,
             (2, 5, 5),
             suggestion="Perlu gladi bersih sebelum acara dimulai.",
             member_scores=(("Andi", 5, ""), ("Budi", 2, "Terlambat hadir"), ("Citra", 4, "")),
@@ -121,7 +121,7 @@ def event_team_q2() -> EventTeamFacts:
             "Penyuluhan Kesehatan Pegawai",
             "BPS Kabupaten Seluma",
             date(2025, 6, 25),
-            12.0,
+            12,
             (4, 4, 4),
         ),
     ]
@@ -161,9 +161,9 @@ def event_team_q2() -> EventTeamFacts:
 def event_team_q1() -> EventTeamFacts:
     """Three events in Triwulan I 2025 (scores 5, 5 and 4), none late."""
     events = [
-        _event(11, "Rapat Kerja Awal Tahun", "Bagian Umum", date(2025, 1, 14), 7.0, (5, 5, 5)),
-        _event(12, "Pelatihan Pengolahan", "Fungsi IPDS", date(2025, 2, 18), 5.0, (5, 5, 5)),
-        _event(13, "Apel Kesadaran", "Bagian Umum", date(2025, 3, 17), 4.0, (4, 4, 4)),
+        _event(11, "Rapat Kerja Awal Tahun", "Bagian Umum", date(2025, 1, 14), 7, (5, 5, 5)),
+        _event(12, "Pelatihan Pengolahan", "Fungsi IPDS", date(2025, 2, 18), 5, (5, 5, 5)),
+        _event(13, "Apel Kesadaran", "Bagian Umum", date(2025, 3, 17), 4, (4, 4, 4)),
     ]
     return EventTeamFacts(Q1, events)
 
@@ -317,7 +317,7 @@ def serawai_q2() -> SerawaiFacts:
         sessions=sessions,
         speaker_ratings=(
             SpeakerRatingFact("Rina Marlina", "Analisis Data dengan Python", 4.6, 4.4, 4.8, 40),
-            SpeakerRatingFact("Joko Susilo", "Menulis Rilis yang Mudah Dibaca", 4.0, 4.2, 4.1, 30),
+            SpeakerRatingFact("Joko Susilo", "Menulis Rilis yang Mudah Dibaca", 4, 4.2, 4.1, 30),
         ),
         host_ratings=(
             HostRatingFact("BPS Kota Bengkulu", "Analisis Data dengan Python", 4.5),
