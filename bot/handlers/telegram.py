@@ -67,6 +67,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import phones
 from bot.config import Settings
 from bot.handlers.base import (
     Delivery,
@@ -150,20 +151,6 @@ def split_text(text: str, limit: int) -> list[str]:
     return chunks
 
 
-def normalise_phone(raw: str, default_country: str = "62") -> str | None:
-    """A phone number as E.164 ("+62..."); local "08..." gets `default_country`; None if invalid."""
-    digits = re.sub(r"[\s().-]", "", raw)
-    if digits.startswith("+"):
-        digits = digits[1:]
-    elif digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("0"):
-        digits = default_country + digits[1:]
-    if not digits.isdigit() or not 10 <= len(digits) <= 15 or digits.startswith("0"):
-        return None
-    return "+" + digits
-
-
 def _command_text(text: str) -> str:
     """ "/start@can_bot CODE" -> "/start CODE"."""
     head, sep, tail = text.partition(" ")
@@ -197,7 +184,7 @@ class _Translator:
         media: tuple[Media, ...] = ()
         if message.contact is not None:
             if message.contact.user_id is not None and message.contact.user_id == user.id:
-                contact_phone = normalise_phone(message.contact.phone_number)
+                contact_phone = phones.normalise(message.contact.phone_number)
             else:
                 log.info("ignoring a contact that is not the sender's own (user %s)", user.id)
         elif message.photo:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from bot import phones
 from bot.flows.base import Actor
 from bot.messages import Channel
 from storage.models import Employee, Office, Role, RoleGrant
@@ -18,19 +19,8 @@ NIP_RE = re.compile(r"^\d{18}$")
 
 
 def normalize_phone(raw: str) -> str | None:
-    """An Indonesian or international number in E.164 (+62812...), or None if it is not one."""
-    digits = re.sub(r"[\s\-().]", "", raw.strip())
-    if digits.startswith("whatsapp:"):
-        digits = digits.removeprefix("whatsapp:")
-    if digits.startswith("+"):
-        digits = digits[1:]
-    elif digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("0"):
-        digits = "62" + digits[1:]
-    if not digits.isdigit() or not 10 <= len(digits) <= 15:
-        return None
-    return "+" + digits
+    """A phone number in E.164 (+62812...), or None if it is not one (see `bot.phones`)."""
+    return phones.normalise(raw)
 
 
 def sender_key(channel: Channel, sender: str) -> tuple[str, str] | None:
