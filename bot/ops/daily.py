@@ -66,7 +66,8 @@ def backup_now(app: App) -> str:
     """Write an archive into BACKUP_DIR and prune by the retention settings."""
     settings = app.settings
     assert settings.backup_dir is not None
-    archive = backup(settings.database_url, settings.data_dir, settings.backup_dir, app.clock())
+    url = app.engine.url.render_as_string(hide_password=False)
+    archive = backup(url, settings.data_dir, settings.backup_dir, app.clock())
     removed = prune(
         settings.backup_dir,
         Retention(
