@@ -186,7 +186,7 @@ def test_an_archive_of_the_previous_schema_is_migrated_forward_on_restore(
                     " community, created_at) VALUES (1, '199901012023011001', 'Budi', 1, 'id',"
                     " :a, '', '', :at)"
                 ),
-                {"a": True, "at": clock().replace(tzinfo=None)},
+                {"a": True, "at": f"{clock():%Y-%m-%d %H:%M:%S.%f}"},  # as SQLAlchemy writes it
             )
     finally:
         older.dispose()
