@@ -5,19 +5,31 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run chat test lint typecheck unit quick bench clean
+.PHONY: help setup lock run chat test lint typecheck unit quick bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 setup: $(STAMP) ## create the virtual environment and install everything
+
+lock: ## re-resolve requirements.lock to the newest versions pyproject.toml allows
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e '.[dev]'
+	head -3 requirements.lock > requirements.lock.new
+	.venv-lock/bin/python -m pip freeze --exclude-editable | grep -vi '^canbot' >> requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .venv-lock
+	@echo "requirements.lock updated: run make test, then commit it"
 
 run: $(STAMP) ## run the bot (console demo when no Telegram/Twilio settings are present)
 	$(PY) -m bot run
@@ -47,4 +59,4 @@ bench: $(STAMP) ## benchmarks, each figure beside its floor
 	bash scripts/with-postgres.sh $(PY) -m bench
 
 clean: ## remove the virtual environment and local data
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock data .pytest_cache .mypy_cache .ruff_cache

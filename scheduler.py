@@ -1,7 +1,8 @@
 """The scheduler: a tick that carries out due reminders, prompts and deadlines, once each.
 
 `python scheduler.py` runs it on its own (APScheduler, every SCHEDULER_INTERVAL_SECONDS);
-`python scheduler.py --once` does the due work once and exits; `python -m bot run` hosts it.
+`python scheduler.py --once` does the due work (and the daily jobs, bot/ops/daily.py) once
+and exits; `python -m bot run` hosts it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from bot.app import App, build_app
 from bot.health import record_tick
 from bot.logs import configure_logging
+from bot.ops.daily import run_daily
 from bot.outbox import release_stuck
 from bot.tick import TickReport, ensure_recurring, tick
 from storage.db import transaction
@@ -65,6 +67,18 @@ def make_scheduler(app: App, *, background: bool) -> BaseScheduler:
         coalesce=True,
         next_run_time=app.clock(),
     )
+    # Backups and retention (bot/ops/daily.py): checked every 10 minutes, in a job of their
+    # own so a long backup never holds up the tick.
+    scheduler.add_job(
+        run_daily,
+        "interval",
+        args=[app],
+        seconds=600,
+        id="daily",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=app.clock() + timedelta(seconds=60),
+    )
     return scheduler
 
 
@@ -84,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.once:
         report = run_due(app)
+        run_daily(app)
         print(
             f"sent {report.sent}, collapsed {report.collapsed}, past {report.past}, "
             f"skipped {report.skipped}, failed {report.failed}"

@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run | chat | import-employees | seed-demo | migrate | report`."""
+"""Command line: `python -m bot run | chat | import-employees | seed-demo | migrate | report |
+backup | restore | forget`."""
 
 from __future__ import annotations
 
@@ -140,6 +141,68 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write one archive of the database and DATA_DIR, then prune old ones by the retention."""
+    from bot.ops.backup import BackupError, Retention, backup, prune
+
+    settings = load_settings()
+    dest = Path(args.dest) if args.dest else settings.backup_dir
+    if dest is None:
+        print("Tentukan folder cadangan: --dest FOLDER atau BACKUP_DIR.", file=sys.stderr)
+        return 2
+    try:
+        archive = backup(settings.database_url, settings.data_dir, dest)
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    keep = Retention(
+        settings.backup_keep_daily, settings.backup_keep_weekly, settings.backup_keep_monthly
+    )
+    for old in prune(dest, keep):
+        print(f"dihapus (retensi): {old}", file=sys.stderr)
+    print(archive)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Restore an archive into an empty database and data folder, then migrate forward."""
+    from bot.ops.backup import BackupError, restore
+
+    settings = load_settings()
+    try:
+        manifest = restore(Path(args.archive), settings.database_url, settings.data_dir)
+    except BackupError as exc:
+        print(f"Pemulihan ditolak: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(manifest.counts.values())
+    print(
+        f"Dipulihkan: cadangan {manifest.created_at} (skema {', '.join(manifest.revision)}), "
+        f"{rows} baris, {manifest.files} berkas; skema kini mutakhir."
+    )
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """Anonymise a person who left; the figures of past reports stay the same."""
+    from bot.ops.privacy import ForgetRefused, forget
+    from storage.db import transaction
+
+    app = _app()
+    try:
+        with transaction(app.sessions) as session:
+            done = forget(session, args.nip, app.clock())
+    except ForgetRefused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    finally:
+        app.engine.dispose()
+    print(
+        f"Dianonimkan sebagai {done.pseudonym}: {done.rows_scrubbed} baris dibersihkan, "
+        f"{len(done.files_removed)} berkas dihapus."
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="CAN Bot")
@@ -164,6 +227,15 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("period", help='2025Q2, 2025H1, "Triwulan II 2025", "Semester I 2025"')
     rep.add_argument("--out", help="folder for the files (default: DATA_DIR/reports/<period>)")
     rep.set_defaults(func=cmd_report)
+    bak = sub.add_parser("backup", help="write one archive of the database and DATA_DIR")
+    bak.add_argument("--dest", help="folder for the archive (default: BACKUP_DIR)")
+    bak.set_defaults(func=cmd_backup)
+    res = sub.add_parser("restore", help="restore an archive into an empty database and folder")
+    res.add_argument("archive")
+    res.set_defaults(func=cmd_restore)
+    fgt = sub.add_parser("forget", help="anonymise a person who left (UU 27/2022)")
+    fgt.add_argument("nip")
+    fgt.set_defaults(func=cmd_forget)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -54,6 +54,18 @@ class Settings(BaseSettings):
 
     event_late_policy: Literal["refuse", "flag"] = "refuse"
 
+    # Backups (bot/ops/backup.py): the daily run is on when BACKUP_DIR is set. Archives kept:
+    # the newest of each of the last N days, ISO weeks and months.
+    backup_dir: Path | None = None
+    backup_hour_wib: int = Field(default=2, ge=0, le=23)
+    backup_keep_daily: int = Field(default=14, ge=0)
+    backup_keep_weekly: int = Field(default=8, ge=0)
+    backup_keep_monthly: int = Field(default=12, ge=0)
+    # Personal data (UU No. 27 Tahun 2022, bot/ops/privacy.py): received files and the text of
+    # sent messages are removed after this many days, daily; 0 keeps them.
+    retention_days_files: int = Field(default=365, ge=0)
+    retention_days_logs: int = Field(default=365, ge=0)
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -62,6 +74,11 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
 
     @property
     def telegram_enabled(self) -> bool:

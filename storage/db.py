@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -142,6 +142,28 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+# pg_advisory_lock key held while migrating: any fixed 64-bit number ("canbot" in ASCII).
+MIGRATION_LOCK_KEY = 0x63616E626F74
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (every head)."""
-    command.upgrade(alembic_config(engine), "heads")
+    """Bring the schema to the newest revision (every head); safe with many starting at once.
+
+    PostgreSQL: a session-level advisory lock on a fixed key is held around the upgrade, so
+    when several instances start together one migrates while the others wait, then find the
+    schema at head and do nothing. SQLite needs no more: Alembic runs the upgrade in one
+    transaction, which `BEGIN IMMEDIATE` (see `_queue_writers`) starts with the database's
+    write lock; another process blocks there (busy_timeout, 30 s) until it commits, then
+    reads the version table already at head.
+    """
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "heads")
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        lock.commit()
+        try:
+            command.upgrade(alembic_config(engine), "heads")
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            lock.commit()

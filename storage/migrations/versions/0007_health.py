@@ -13,7 +13,7 @@ from alembic import op
 import storage.base
 
 revision = "0007_health"
-down_revision = "0005"
+down_revision = "0006_ops"
 branch_labels = None
 depends_on = None
 
