@@ -212,7 +212,7 @@ def _window(at: datetime) -> int:
 
 
 def _code_for(secret: str, window: int) -> str:
-    digest = hmac.new(secret.encode(), window.to_bytes(8, "big"), hashlib.sha256).digest()
+    digest = hmac.new(bytes(secret, "utf-8"), window.to_bytes(8, "big"), hashlib.sha256).digest()
     offset = digest[-1] & 0x0F
     value = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
     return f"{value % 10**CODE_DIGITS:0{CODE_DIGITS}d}"

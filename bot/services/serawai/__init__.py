@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import bot.services.serawai.certificates as certificates
+from bot.buttons import Button
 from bot.flows.serawai.codes import CHECKIN_FLOW, VERIFY_FLOW, CheckIn, Verify
 from bot.flows.serawai.committee import COMMITTEE_FLOW, SubmitCommittee
 from bot.flows.serawai.minutes import MINUTES_FLOW, StoreDocuments
@@ -21,9 +22,19 @@ from bot.payload import Payload
 from bot.registry import Command, Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai.attendance import check_in_typed, checkin_command, code_command
+from bot.services.serawai.buttons import (
+    PREFIX,
+    CommitteeButton,
+    MinutesButton,
+    PrepButton,
+    ProposeForButton,
+    RateButton,
+    ReportButton,
+    ReportDecisionButton,
+    VoteButton,
+)
 from bot.services.serawai.certificates import verify_typed
 from bot.services.serawai.committee import committee_command, start_committee, submit_committee
-from bot.services.serawai.common import ACTION
 from bot.services.serawai.lookup import SerawaiLookup
 from bot.services.serawai.menu import menu_command, start_when, status_command, turnout_command
 from bot.services.serawai.minutes import minutes_command, start_minutes, store_documents
@@ -55,13 +66,32 @@ from bot.services.serawai.voting import open_voting, tally, vote, vote_reminder
 __all__ = ["register", "tally"]  # tally: for bench/scale.py
 
 
-def _actions(ctx: ServiceCtx, payload: Payload) -> Outcome:
-    verb = payload.part(0)
-    if verb == "v":
-        return vote(ctx, payload)
-    if verb == "u":
-        return propose_for_office(ctx, payload)
-    return action(ctx, payload)
+_PRESSES: tuple[tuple[type[Button], Callable[[ServiceCtx, Any], Outcome]], ...] = (
+    (VoteButton, vote),
+    (ProposeForButton, propose_for_office),
+    (CommitteeButton, lambda ctx, b: start_committee(ctx, b.session_id)),
+    (PrepButton, toggle_prep),
+    (RateButton, lambda ctx, b: start_rating(ctx, b.session_id)),
+    (MinutesButton, lambda ctx, b: start_minutes(ctx, b.session_id)),
+    (ReportButton, lambda ctx, b: start_report(ctx, b.session_id)),
+    (ReportDecisionButton, report_decision),
+)
+
+
+def _press(ctx: ServiceCtx, payload: Payload) -> Outcome:
+    """A press of a Serawai button, handed to its kind's handler as the parsed button.
+
+    Registered as the raw `srw` action rather than per kind with `Registry.button`, so that a
+    malformed press of a known kind (`srw:v:7`, `srw:v:x:y`) is still refused as stale, as it
+    always was, instead of falling through to "unknown button".
+    """
+    for kind, handler in _PRESSES:
+        pressed = kind.parse(payload)
+        if pressed is not None:
+            return handler(ctx, pressed)
+    if any(payload.part(0) == kind.verb for kind, _ in _PRESSES):
+        raise UserError(ctx.t("core.stale_button"))
+    raise UserError(ctx.t("core.unknown_button"))
 
 
 def register(reg: Registry) -> None:
@@ -137,28 +167,8 @@ def register(reg: Registry) -> None:
     reg.reminder("serawai.open_voting", open_voting)
     reg.reminder("serawai.vote_reminder", vote_reminder)
     reg.reminder("serawai.close_voting", close_voting)
-    reg.action(ACTION, _actions)
+    reg.action(PREFIX, _press)
     _register_sessions(reg)
-
-
-_SESSION_VERBS: dict[str, Callable[[ServiceCtx, int | None], Outcome]] = {
-    "k": start_committee,
-    "n": start_rating,
-    "m": start_minutes,
-    "l": start_report,
-}
-
-
-def action(ctx: ServiceCtx, payload: Payload) -> Outcome:
-    """Session buttons: srw:k (committee), p (checklist), n (rate), m (minutes), l/r (report)."""
-    verb = payload.part(0) or ""
-    if verb in _SESSION_VERBS:
-        return _SESSION_VERBS[verb](ctx, payload.int_part(1))
-    if verb == "p":
-        return toggle_prep(ctx, payload)
-    if verb == "r":
-        return report_decision(ctx, payload)
-    raise UserError(ctx.t("core.unknown_button"))
 
 
 def _register_sessions(reg: Registry) -> None:

@@ -6,11 +6,10 @@ from sqlalchemy import delete
 
 from bot.flows.serawai.committee import COMMITTEE_FLOW, CommitteeData, SubmitCommittee
 from bot.messages import Reply, Text
-from bot.payload import encode
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import CommitteeButton
 from bot.services.serawai.common import (
-    ACTION,
     PROGRAM,
     ask_to_act,
     decision,
@@ -40,7 +39,7 @@ def ask_committee(ctx: ServiceCtx, sesi: SerawaiSession) -> None:
             ca, "serawai.committee_ask", title=sesi.title, when=when_text(ctx, ca, sesi.starts_at)
         )
         key = f"serawai:s{sesi.id}:committee-ask:{ca.id}"
-        ask_to_act(ctx, ca, text, "serawai.committee_button", encode(ACTION, "k", sesi.id), key)
+        ask_to_act(ctx, ca, text, "serawai.committee_button", CommitteeButton(sesi.id).pack(), key)
 
 
 def start_committee(ctx: ServiceCtx, session_id: int | None) -> Outcome:
@@ -102,4 +101,4 @@ def submit_committee(ctx: ServiceCtx, cmd: SubmitCommittee) -> list[Reply]:
 def committee_command(ctx: ServiceCtx, _args: str) -> Outcome:
     actor = the_actor(ctx)
     mine = [s for s in sessions_of(ctx, SessionStatus.SCHEDULED) if may_host(actor, s)]
-    return pick_or_start(ctx, mine, "k", start_committee, "serawai.no_hosted_session")
+    return pick_or_start(ctx, mine, CommitteeButton, start_committee, "serawai.no_hosted_session")

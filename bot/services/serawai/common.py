@@ -18,7 +18,6 @@ from storage.models import AuditEntry, Employee, Office, OutboxMessage, OutboxSt
 from storage.serawai import SerawaiRound, SerawaiSession
 
 PROGRAM = "sop098"
-ACTION = "srw"  # the prefix of every Serawai button: srw:<verb>:<ids>
 
 
 def round_ref(round_id: int) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.buttons import CommandButton
 from bot.calendar import format_datetime
 from bot.messages import Choices, Option, Text
-from bot.payload import encode
 from bot.registry import CommandHandler, Outcome
 from bot.services.context import ServiceCtx
 from bot.services.serawai.common import delivery, require_can
@@ -38,7 +38,7 @@ def menu_command(ctx: ServiceCtx, _args: str) -> Outcome:
         ("serawai_nilaikantor", "serawai.menu_host_rating"),
         ("serawai_terbaik", "serawai.menu_best"),
     )
-    options = tuple(Option(ctx.t(label), encode("cmd", name)) for name, label in entries)
+    options = tuple(Option(ctx.t(label), CommandButton(name).pack()) for name, label in entries)
     return Outcome([Choices(ctx.t("serawai.menu_title"), options)])
 
 

@@ -7,6 +7,7 @@ from bot.flows.serawai.rules import CHECKIN_OPENS_BEFORE
 from bot.messages import Reply, Text
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import MinutesButton
 from bot.services.serawai.common import may_host, session_ref, the_actor
 from bot.services.serawai.sessions import (
     documents_of,
@@ -47,7 +48,7 @@ def minutes_command(ctx: ServiceCtx, _args: str) -> Outcome:
         and s.starts_at - CHECKIN_OPENS_BEFORE <= ctx.now
         and _may_upload(ctx, s)
     ]
-    return pick_or_start(ctx, mine, "m", start_minutes, "serawai.no_minutes_session")
+    return pick_or_start(ctx, mine, MinutesButton, start_minutes, "serawai.no_minutes_session")
 
 
 def store_documents(ctx: ServiceCtx, cmd: StoreDocuments) -> list[Reply]:

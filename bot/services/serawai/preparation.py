@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.flows.serawai.rules import PREP_ITEMS
 from bot.messages import Choices, Option, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import PrepButton
 from bot.services.serawai.common import (
-    ACTION,
     PROGRAM,
     decision,
     may_host,
@@ -37,7 +36,7 @@ def checklist(ctx: ServiceCtx, employee: Employee, sesi: SerawaiSession) -> Choi
     options = tuple(
         Option(
             ("✅ " if done[item] else "⬜ ") + ctx.t_for(employee, f"serawai.prep_{item}"),
-            encode(ACTION, "p", sesi.id, item),
+            PrepButton(sesi.id, item).pack(),
         )
         for item in PREP_ITEMS
     )
@@ -76,9 +75,10 @@ def tell_province(ctx: ServiceCtx, sesi: SerawaiSession, key: str, tag: object) 
         ctx.notify(ca, [Text(text)], key=f"serawai:s{sesi.id}:province:{tag}:{ca.id}")
 
 
-def toggle_prep(ctx: ServiceCtx, payload: Payload) -> Outcome:
-    sesi = hosted_session(ctx, payload.int_part(1))
-    item = payload.part(2)
+def toggle_prep(ctx: ServiceCtx, pressed: PrepButton) -> Outcome:
+    """Tick or untick a checklist item and tell the province CA."""
+    sesi = hosted_session(ctx, pressed.session_id)
+    item = pressed.item
     if item not in PREP_ITEMS:
         raise UserError(ctx.t("core.unknown_button"))
     if sesi.status != SessionStatus.SCHEDULED:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.buttons import CommandButton
 from bot.calendar import format_datetime
 from bot.flows.serawai.proposals import (
     PROPOSAL_FLOW,
@@ -11,11 +12,11 @@ from bot.flows.serawai.proposals import (
 )
 from bot.flows.serawai.rules import TITLE_MAX
 from bot.messages import Choices, Option, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
-from bot.services.serawai.common import ACTION, ask_to_act, the_actor
+from bot.services.serawai.buttons import ProposeForButton
+from bot.services.serawai.common import ask_to_act, the_actor
 from bot.services.serawai.rounds import active_proposals, open_round
 from storage.models import Office, Reminder
 from storage.serawai import (
@@ -116,7 +117,7 @@ def propose_command(ctx: ServiceCtx, _args: str) -> Outcome:
         return Outcome([Text(ctx.t("serawai.proposal_not_your_office"))])
     if len(offices) == 1:
         return _start_proposal(rnd, offices[0])
-    options = tuple(Option(o.name, encode(ACTION, "u", o.id)) for o in offices)
+    options = tuple(Option(o.name, ProposeForButton(o.id).pack()) for o in offices)
     return Outcome([Choices(ctx.t("serawai.proposal_pick_office"), options)])
 
 
@@ -125,8 +126,9 @@ def _start_proposal(rnd: SerawaiRound, office: Office) -> Outcome:
     return Outcome(start_flow=PROPOSAL_FLOW.name, flow_data=data)
 
 
-def propose_for_office(ctx: ServiceCtx, payload: Payload) -> Outcome:
-    office_id = payload.int_part(1)
+def propose_for_office(ctx: ServiceCtx, pressed: ProposeForButton) -> Outcome:
+    """Start a proposal for the office the CA picked."""
+    office_id = pressed.office_id
     rnd = open_round(ctx.session)
     if office_id is None or rnd is None or rnd.status != RoundStatus.PROPOSALS:
         return Outcome([Text(ctx.t("serawai.proposal_closed"))])
@@ -151,7 +153,7 @@ def proposal_reminder(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
                 closes=format_datetime(rnd.proposal_closes_at, ca.language),
             )
             key = f"serawai:{rnd.id}:proposal-reminder:{ca.id}"
-            usul = encode("cmd", "usultema")
+            usul = CommandButton("usultema").pack()
             ask_to_act(ctx, ca, text, "serawai.proposal_button", usul, key, kind="reminder")
             sent = True
     return sent

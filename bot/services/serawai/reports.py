@@ -9,11 +9,10 @@ from bot.flows.serawai.common import ReportItem, ReportView, report_checklist
 from bot.flows.serawai.minutes import SessionData
 from bot.flows.serawai.reports import REPORT_FLOW, RETURN_FLOW, ReturnReport, SubmitReport
 from bot.messages import Choices, Document, Option, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import ReportButton, ReportDecisionButton
 from bot.services.serawai.common import (
-    ACTION,
     PROGRAM,
     decision,
     may_host,
@@ -83,7 +82,7 @@ def report_command(ctx: ServiceCtx, _args: str) -> Outcome:
         for s in sessions_of(ctx, SessionStatus.HELD)
         if may_host(actor, s) and s.report_status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
     ]
-    return pick_or_start(ctx, mine, "l", start_report, "serawai.no_report_session")
+    return pick_or_start(ctx, mine, ReportButton, start_report, "serawai.no_report_session")
 
 
 def submit_report(ctx: ServiceCtx, cmd: SubmitReport) -> list[Reply]:
@@ -106,8 +105,13 @@ def submit_report(ctx: ServiceCtx, cmd: SubmitReport) -> list[Reply]:
             checklist=report_checklist(ctx.catalog.translator(cc.language), view),
         )
         buttons = (
-            Option(ctx.t_for(cc, "serawai.report_approve"), encode(ACTION, "r", sesi.id, "ok")),
-            Option(ctx.t_for(cc, "serawai.report_return"), encode(ACTION, "r", sesi.id, "back")),
+            Option(
+                ctx.t_for(cc, "serawai.report_approve"), ReportDecisionButton(sesi.id, "ok").pack()
+            ),
+            Option(
+                ctx.t_for(cc, "serawai.report_return"),
+                ReportDecisionButton(sesi.id, "back").pack(),
+            ),
         )
         attachments: list[Reply] = [
             Document(d.path, d.filename or "laporan", "") for d in report_docs[-1:]
@@ -120,17 +124,18 @@ def submit_report(ctx: ServiceCtx, cmd: SubmitReport) -> list[Reply]:
     return [Text(ctx.t("serawai.report_submitted", title=sesi.title))]
 
 
-def report_decision(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def report_decision(ctx: ServiceCtx, pressed: ReportDecisionButton) -> Outcome:
+    """The CC approves a submitted report, or starts returning it with a note."""
     actor = the_actor(ctx)
     if not actor.has("cc"):
         raise UserError(ctx.t("core.not_allowed"))
-    sesi = get_session(ctx, payload.int_part(1))
+    sesi = get_session(ctx, pressed.session_id)
     if sesi.report_status != ReportStatus.SUBMITTED:
         raise UserError(ctx.t("serawai.report_decided_already"))
-    if payload.part(2) == "back":
+    if pressed.decision == "back":
         data = SessionData(session_id=sesi.id, title=sesi.title)
         return Outcome(start_flow=RETURN_FLOW.name, flow_data=data)
-    if payload.part(2) != "ok":
+    if pressed.decision != "ok":
         raise UserError(ctx.t("core.unknown_button"))
     _decide_report(ctx, sesi, ReportStatus.APPROVED, None)
     return Outcome([Text(ctx.t("serawai.report_approved", title=sesi.title))])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 
+from bot.buttons import CommandButton
 from bot.flows.serawai.results import DecideTie
 from bot.flows.serawai.rules import rank_themes, separated_by
 from bot.messages import Image, Reply, Text
-from bot.payload import encode
 from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai.common import (
     PROGRAM,
@@ -64,7 +64,7 @@ def close_voting(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
                 titles="; ".join(c.title for c in outcome.tied),
             )
             key = f"serawai:{rnd.id}:tie-ask:{member.id}"
-            seri = encode("cmd", "serawai_seri")
+            seri = CommandButton("serawai_seri").pack()
             ask_to_act(ctx, member, text, "serawai.tie_button", seri, key)
         return True
     publish_results(ctx, rnd)
@@ -203,5 +203,5 @@ def publish_results(ctx: ServiceCtx, rnd: SerawaiRound) -> None:
     for member in ctx.holders("can"):
         text = ctx.t_for(member, "serawai.schedule_ask", name=rnd.name)
         key = f"serawai:{rnd.id}:schedule-ask:{member.id}"
-        jadwal = encode("cmd", "serawai_jadwal")
+        jadwal = CommandButton("serawai_jadwal").pack()
         ask_to_act(ctx, member, text, "serawai.schedule_button", jadwal, key)

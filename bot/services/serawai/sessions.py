@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import bot.services.serawai.certificates as certificates
+from bot.buttons import CommandButton
 from bot.calendar import format_time, to_wib, wib_to_utc
 from bot.flows.serawai.rules import (
     EVENT_TEAM_DAYS,
@@ -21,12 +22,11 @@ from bot.flows.serawai.rules import (
     SESSION_HOURS,
 )
 from bot.messages import Choices, Option, Text
-from bot.payload import encode
 from bot.registry import Outcome
 from bot.services import event_team
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import MinutesButton, RateButton, SessionButton
 from bot.services.serawai.common import (
-    ACTION,
     PROGRAM,
     ask_to_act,
     may_host,
@@ -104,16 +104,16 @@ def sessions_of(ctx: ServiceCtx, *statuses: SessionStatus) -> list[SerawaiSessio
 def pick_or_start(
     ctx: ServiceCtx,
     sessions: list[SerawaiSession],
-    verb: str,
+    button: Callable[[int], SessionButton],
     start: Callable[[ServiceCtx, int | None], Outcome],
     none_key: str,
 ) -> Outcome:
-    """One session: `start` it now; several: buttons (`verb`) to choose; none: say so."""
+    """One session: `start` it now; several: a `button` for each to choose; none: say so."""
     if not sessions:
         return Outcome([Text(ctx.t(none_key))])
     if len(sessions) == 1:
         return start(ctx, sessions[0].id)
-    options = tuple(Option(s.title, encode(ACTION, verb, s.id)) for s in sessions)
+    options = tuple(Option(s.title, button(s.id).pack()) for s in sessions)
     return Outcome([Choices(ctx.t("serawai.pick_session"), options)])
 
 
@@ -251,7 +251,7 @@ def session_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             continue
         text = ctx.t_for(participant, "serawai.rate_ask", title=sesi.title)
         key = f"serawai:s{sesi.id}:rate-ask:{participant.id}"
-        rate = encode(ACTION, "n", sesi.id)
+        rate = RateButton(sesi.id).pack()
         ask_to_act(ctx, participant, text, "serawai.rate_button", rate, key)
     for member in ctx.holders("can"):
         text = ctx.t_for(
@@ -261,12 +261,12 @@ def session_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             host=office_name(ctx, sesi.host_office_id),
         )
         key = f"serawai:s{sesi.id}:host-ask:{member.id}"
-        rate_host = encode("cmd", "serawai_nilaikantor")
+        rate_host = CommandButton("serawai_nilaikantor").pack()
         ask_to_act(ctx, member, text, "serawai.host_rating_button", rate_host, key)
     for taker in members.get(CommitteeRole.MINUTE_TAKER, []):
         text = ctx.t_for(taker, "serawai.minutes_ask", title=sesi.title)
         key = f"serawai:s{sesi.id}:minutes-ask:{taker.id}"
-        minutes = encode(ACTION, "m", sesi.id)
+        minutes = MinutesButton(sesi.id).pack()
         ask_to_act(ctx, taker, text, "serawai.minutes_button", minutes, key)
     for ca in ctx.holders("ca", sesi.host_office_id):
         text = ctx.t_for(ca, "serawai.report_ask", title=sesi.title)

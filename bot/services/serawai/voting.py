@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session
 from bot.calendar import format_datetime, to_wib, wib_to_utc
 from bot.flows.serawai.rules import REMIND_AT, Candidate
 from bot.messages import Choices, Option, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
+from bot.services.serawai.buttons import VoteButton
 from bot.services.serawai.common import (
-    ACTION,
     PROGRAM,
     active_employees,
     broadcast,
@@ -66,7 +65,7 @@ def ballot_replies(
         closes=format_datetime(rnd.voting_closes_at, lang),
     )
     options = tuple(
-        Option(f"{i}. {p.title}", encode(ACTION, "v", rnd.id, p.id))
+        Option(f"{i}. {p.title}", VoteButton(rnd.id, p.id).pack())
         for i, p in enumerate(proposals, 1)
     )
     return [Text(intro), Choices(how, options)]
@@ -160,10 +159,11 @@ def _locked_ballot(ctx: ServiceCtx, rnd: SerawaiRound, employee_id: int, office_
     return ballot_id
 
 
-def vote(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def vote(ctx: ServiceCtx, pressed: VoteButton) -> Outcome:
+    """Record (or change) the presser's ballot."""
     actor = the_actor(ctx)
-    rnd = _voting_round(ctx, payload.int_part(1))
-    proposal = ctx.session.get(SerawaiProposal, payload.int_part(2) or 0)
+    rnd = _voting_round(ctx, pressed.round_id)
+    proposal = ctx.session.get(SerawaiProposal, pressed.proposal_id)
     if proposal is None or proposal.round_id != rnd.id or proposal.withdrawn_at is not None:
         raise UserError(ctx.t("core.stale_button"))
     ballot_id = _locked_ballot(ctx, rnd, actor.id, actor.office_id)
