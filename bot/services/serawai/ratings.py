@@ -119,7 +119,7 @@ def sessions_to_rate(session: Session, rater_id: int) -> list[SerawaiSession]:
         session.scalars(
             select(SerawaiSession)
             .where(SerawaiSession.status == SessionStatus.HELD, SerawaiSession.id.not_in(rated))
-            .order_by(SerawaiSession.starts_at)
+            .order_by(SerawaiSession.starts_at, SerawaiSession.id)
         )
     )
 
