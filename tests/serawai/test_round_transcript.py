@@ -95,9 +95,9 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     # CAN sees the delivery of the announcement as the sender reports it.
     with transaction(app.sessions) as session:
         rows = session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.idempotency_key.startswith(f"serawai:{rnd.id}:announce:")
-            )
+            select(OutboxMessage)
+            .where(OutboxMessage.idempotency_key.startswith(f"serawai:{rnd.id}:announce:"))
+            .order_by(OutboxMessage.id)  # queued in employee order: CAN's own is among rows[:150]
         ).all()
         for row in rows[:150]:
             row.status = "delivered"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services.serawai_rules import (
+from bot.flows.serawai.rules import (
     Candidate,
     HostRating,
     SpeakerRating,

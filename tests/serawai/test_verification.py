@@ -23,8 +23,8 @@ from bot.rendering.certificate import (
     parse_certificate_number,
 )
 from bot.server import Runtime
-from bot.services import serawai_sertifikat as certificates
 from bot.services.context import ServiceCtx
+from bot.services.serawai import certificates
 from storage.db import transaction
 from storage.models import Employee
 from storage.serawai import SerawaiCertificate, SerawaiSession

@@ -11,14 +11,13 @@ from sqlalchemy import ColumnElement, select, update
 
 from bot.calendar import format_datetime
 from bot.flows.base import Actor
-from bot.flows.serawai import PROVINCE_CODE
+from bot.flows.serawai.rules import PROVINCE_CODE
 from bot.messages import Choices, Option, Reply
 from bot.services.context import ServiceCtx, UserError
 from storage.models import AuditEntry, Employee, Office, OutboxMessage, OutboxStatus
 from storage.serawai import SerawaiRound, SerawaiSession
 
 PROGRAM = "sop098"
-ACTION = "srw"  # the prefix of every Serawai button: srw:<verb>:<ids>
 
 
 def round_ref(round_id: int) -> str:

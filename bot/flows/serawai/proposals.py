@@ -22,10 +22,9 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.serawai import NOTE_MAX, TITLE_MAX, one_line
+from bot.flows.serawai.common import one_line
+from bot.flows.serawai.rules import NOTE_MAX, SPEAKER_MAX, TITLE_MAX
 from bot.messages import Reply, Text
-
-SPEAKER_MAX = 200
 
 
 @dataclass(frozen=True)
