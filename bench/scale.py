@@ -47,11 +47,11 @@ from bench.fakes import webhook_form, whatsapp_env
 from bot.app import build_app
 from bot.calendar import utcnow
 from bot.config import Settings
+from bot.flows.serawai.rules import rank_themes
 from bot.messages import Channel, Text
 from bot.payload import encode
 from bot.services.context import ServiceCtx
 from bot.services.serawai import tally
-from bot.services.serawai_rules import rank_themes
 from storage.db import make_engine, make_session_factory, transaction
 from storage.models import Employee, OutboxMessage
 from storage.seed import DEMO_PEOPLE

@@ -49,7 +49,8 @@ from bot.reports.facts import (
 )
 from bot.reports.serawai import tie_note
 from bot.services.pegasus_report import duty_facts
-from bot.services.serawai_sesi import best_of, report_view
+from bot.services.serawai.ratings import best_of
+from bot.services.serawai.reports import report_view
 from storage.event_team import (
     AssignmentStatus,
     EventDocumentation,

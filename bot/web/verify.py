@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute, Route
 
 from bot.app import App
-from bot.services.serawai_sertifikat import Verification, long_date, verify
+from bot.services.serawai.certificates import Verification, long_date, verify
 
 HEADERS = {
     "Cache-Control": "no-store",

@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 from sqlalchemy import select
 
+import bot.services.serawai.certificates as certificates
 from bot.app import App
 from bot.rendering.certificate import (
     CertificateData,
@@ -24,7 +25,6 @@ from bot.rendering.certificate import (
 )
 from bot.server import Runtime
 from bot.services.context import ServiceCtx
-from bot.services.serawai import certificates
 from storage.db import transaction
 from storage.models import Employee
 from storage.serawai import SerawaiCertificate, SerawaiSession
