@@ -44,7 +44,7 @@ from bot.reports.facts import (
     TurnoutFact,
 )
 from bot.reports.serawai import tie_note
-from bot.services.pegasus_report import duty_facts
+from bot.services.pegasus.report import duty_facts
 from bot.services.serawai_sesi import best_of, report_view
 from storage.event_team import AssignmentStatus, EventEvaluation, EventRequest, RoleAssignment
 from storage.models import Employee, Office

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.flows.pegasus.rules import Away, is_away
 from bot.messages import Image
-from bot.services.pegasus_rotation import Away, is_away
 from storage.models import Employee
 from storage.pegasus import Absence, Duty, Swap, SwapStatus
 from tests.pegasus.conftest import PJ, add_employee, duties, name_of, publish_roster

@@ -1,14 +1,12 @@
-"""What the Pegasus services share: times of day, files, people to tell, the duty row checks.
+"""What the Pegasus services share: moments of a duty, files, people to tell, the row checks.
 
-Times (WIB): reminders H-5, H-3 and H-1 go out at 08:00 on the day that is n *calendar*
-days before the posting day (a reminder on a weekend still counts down real days); posters
-are posted at 08:00 on the posting day; the proof check runs at 16:00 (the office's closing
-time) on the working day after the posting day.
+The times of day themselves (08:00 reminders and posting, 16:00 follow-up) are rules, in
+`bot.flows.pegasus.rules`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,16 +22,13 @@ from bot.calendar import (
     to_wib,
     wib_to_utc,
 )
+from bot.flows.pegasus.rules import FOLLOWUP_AT, POST_AT, REMIND_AT
 from bot.messages import Choices, Option, Reply, Text
 from bot.services.context import ServiceCtx, UserError
 from storage.models import Employee
 from storage.pegasus import Duty, PoolMember
 
 PROGRAM = "sop330"
-REMIND_AT = time(8, 0)
-POST_AT = time(8, 0)
-FOLLOWUP_AT = time(16, 0)
-REMINDER_DAYS = (5, 3, 1)
 
 STEP_ROSTER = 1
 STEP_TEMPLATE = 2
