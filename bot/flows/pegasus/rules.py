@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 PJ = frozenset({"pj_pegasus"})
 HUMAS = frozenset({"humas"})
@@ -24,7 +24,8 @@ HUMAS = frozenset({"humas"})
 PREPARATION_DAYS = 5  # H-5: the first reminder; the person must be around from then on
 MAX_WEEKS = 53
 MAX_PER_WEEK = 5
-PLATFORMS = ("wa", "ig")  # where Humas forwards each poster, and proves it was posted
+Platform = Literal["wa", "ig"]  # where Humas forwards each poster, and proves it was posted
+PLATFORMS: tuple[Platform, ...] = ("wa", "ig")
 
 # Times (WIB): reminders H-5, H-3 and H-1 go out at 08:00 on the day that is n *calendar*
 # days before the posting day (a reminder on a weekend still counts down real days); posters

@@ -31,6 +31,7 @@ from bot.services.pegasus import (
     swaps,
     templates,
 )
+from bot.services.pegasus.buttons import HandOver, Review, SendProof, SwapAnswer, WriteQuote
 
 
 def register(reg: Registry) -> None:
@@ -106,11 +107,11 @@ def register(reg: Registry) -> None:
     reg.handles(template_flows.SetTemplate, templates.set_template)
     reg.handles(template_flows.MakeVariant, templates.make_template_variant)
 
-    reg.action(swaps.SWAP_PREFIX, swaps.swap_action)
-    reg.action(swaps.SWAP_START_PREFIX, swaps.swap_start_action)
-    reg.action(posters.CONTENT_PREFIX, posters.content_action)
-    reg.action(posters.REVIEW_PREFIX, posters.review_action)
-    reg.action(proofs.PROOF_PREFIX, proofs.proof_action)
+    reg.button(SwapAnswer, swaps.swap_action)
+    reg.button(HandOver, swaps.swap_start_action)
+    reg.button(WriteQuote, posters.content_action)
+    reg.button(Review, posters.review_action)
+    reg.button(SendProof, proofs.proof_action)
 
     reg.reminder("pegasus.remind", due.remind)
     reg.reminder("pegasus.post", due.post)

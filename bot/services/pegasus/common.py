@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.buttons import Button
 from bot.calendar import (
     BULAN,
     DAYS_EN,
@@ -186,8 +187,8 @@ def said(ctx: ServiceCtx, key: str, day: date, **values: object) -> str:
     return ctx.t(key, date=format_date(day, ctx.actor.language if ctx.actor else "id"), **values)
 
 
-def buttons(ctx: ServiceCtx, who: Employee, text: str, *options: tuple[str, str]) -> Choices:
-    """`text` with buttons: (label key, payload) pairs, labels in `who`'s language."""
+def buttons(ctx: ServiceCtx, who: Employee, text: str, *options: tuple[str, Button]) -> Choices:
+    """`text` with buttons: (label key, button) pairs, labels in `who`'s language."""
     return Choices(
-        text, tuple(Option(ctx.t_for(who, label), payload) for label, payload in options)
+        text, tuple(Option(ctx.t_for(who, label), button.pack()) for label, button in options)
     )

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.calendar import format_date
 from bot.flows.pegasus import poster as flows
 from bot.messages import Choices, Image, Option, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.pegasus.buttons import HandOver, Review, WriteQuote
 from bot.services.pegasus.common import (
     PROGRAM,
     STEP_CONTENT,
@@ -29,13 +29,10 @@ from bot.services.pegasus.common import (
     words,
 )
 from bot.services.pegasus.posting import post_now
-from bot.services.pegasus.swaps import SWAP_START_PREFIX
 from bot.services.pegasus.templates import active_template, inside_media, render
 from storage.models import Employee
 from storage.pegasus import OPEN_STATUSES, Duty, DutyStatus
 
-CONTENT_PREFIX = "pgk"
-REVIEW_PREFIX = "pgr"
 SHOWN_DUTIES = 3
 
 
@@ -52,9 +49,9 @@ def content_flow_data(ctx: ServiceCtx, duty: Duty) -> flows.ContentData:
     )
 
 
-def content_action(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def content_action(ctx: ServiceCtx, pressed: WriteQuote) -> Outcome:
     """'Write the quote' on a reminder or /pegasus: start the conversation for that duty."""
-    duty = own_duty(ctx, payload.int_part(0), *OPEN_STATUSES)
+    duty = own_duty(ctx, pressed.duty_id, *OPEN_STATUSES)
     return Outcome(start_flow=flows.CONTENT_FLOW.name, flow_data=content_flow_data(ctx, duty))
 
 
@@ -78,8 +75,8 @@ def review_buttons(ctx: ServiceCtx, duty: Duty, who: Employee) -> Choices:
         ctx,
         who,
         text,
-        ("pegasus.approve", encode(REVIEW_PREFIX, duty.id, "ok")),
-        ("pegasus.ask_changes", encode(REVIEW_PREFIX, duty.id, "fix")),
+        ("pegasus.approve", Review(duty.id, "ok")),
+        ("pegasus.ask_changes", Review(duty.id, "fix")),
     )
 
 
@@ -115,14 +112,12 @@ def quote_line(duty: Duty) -> str:
     return f"“{duty.quote}” — {duty.employee.name}"
 
 
-def review_action(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def review_action(ctx: ServiceCtx, pressed: Review) -> Outcome:
     """The PJ's or Humas's buttons on a submitted poster: approve, ask for changes, show."""
     require_role(ctx, "pj_pegasus", "humas")
     assert ctx.actor is not None
-    duty = duty_row(ctx, payload.int_part(0))
-    what = payload.part(1)
-    if what not in ("ok", "fix", "show"):
-        raise UserError(ctx.t("core.unknown_button"))
+    duty = duty_row(ctx, pressed.duty_id)
+    what = pressed.action
     if duty.status != DutyStatus.SUBMITTED:
         raise UserError(ctx.t("pegasus.review_done", status=status_text(ctx, duty.status)))
     if duty.employee_id == ctx.actor.id and any(
@@ -173,7 +168,7 @@ def request_changes(ctx: ServiceCtx, cmd: flows.RequestChanges) -> list[Reply]:
     ctx.audit("pegasus_changes", duty_ref(duty.id), note=cmd.note)
     author = duty.employee
     text = ctx.t_for(author, "pegasus.changes_told", name=ctx.actor.name, note=cmd.note)
-    fix = buttons(ctx, author, text, ("pegasus.fix_button", encode(CONTENT_PREFIX, duty.id)))
+    fix = buttons(ctx, author, text, ("pegasus.fix_button", WriteQuote(duty.id)))
     ctx.notify(
         author,
         [fix],
@@ -188,8 +183,8 @@ def duty_buttons(ctx: ServiceCtx, duty: Duty, who: Employee, text: str) -> Choic
         ctx,
         who,
         text,
-        ("pegasus.write_button", encode(CONTENT_PREFIX, duty.id)),
-        ("pegasus.swap_button", encode(SWAP_START_PREFIX, duty.id)),
+        ("pegasus.write_button", WriteQuote(duty.id)),
+        ("pegasus.swap_button", HandOver(duty.id)),
     )
 
 
@@ -246,5 +241,5 @@ def _waiting_for_review(ctx: ServiceCtx) -> list[Reply]:
     options = []
     for duty in waiting[:8]:
         label = f"{duty.employee.name} · {format_date(duty.posting_date, me.language)}"
-        options.append(Option(label, encode(REVIEW_PREFIX, duty.id, "show")))
+        options.append(Option(label, Review(duty.id, "show").pack()))
     return [Choices(ctx.t("pegasus.waiting_review", n=len(waiting)), tuple(options))]

@@ -8,22 +8,20 @@ from bot.calendar import format_date
 from bot.flows.pegasus import proof as flows
 from bot.flows.pegasus.rules import PLATFORMS
 from bot.messages import Choices, Option, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services.context import ServiceCtx, UserError
+from bot.services.pegasus.buttons import SendProof
 from bot.services.pegasus.common import PROGRAM, STEP_POSTING, duty_ref, duty_row, require_role
 from bot.services.pegasus.templates import inside_media
 from storage.models import Employee
 from storage.pegasus import Duty, DutyStatus, Proof
-
-PROOF_PREFIX = "pgb"
 
 
 def proof_buttons(ctx: ServiceCtx, duty: Duty, who: Employee, text: str) -> Choices:
     """A message asking for the proofs still missing, one button per platform."""
     have = set(ctx.session.scalars(select(Proof.platform).where(Proof.duty_id == duty.id)))
     options = tuple(
-        Option(ctx.t_for(who, f"pegasus.proof_button_{p}"), encode(PROOF_PREFIX, duty.id, p))
+        Option(ctx.t_for(who, f"pegasus.proof_button_{p}"), SendProof(duty.id, p).pack())
         for p in PLATFORMS
         if p not in have
     )
@@ -38,13 +36,10 @@ def _proof_duty(ctx: ServiceCtx, duty_id: int | None) -> Duty:
     return duty
 
 
-def proof_action(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def proof_action(ctx: ServiceCtx, pressed: SendProof) -> Outcome:
     """Humas's 'send proof' button: ask for the screenshot or link of one platform."""
-    duty = _proof_duty(ctx, payload.int_part(0))
-    platform = payload.part(1)
-    if platform not in PLATFORMS:
-        raise UserError(ctx.t("core.unknown_button"))
-    data = flows.ProofData(duty_id=duty.id, platform=platform, duty_date=duty.posting_date)
+    duty = _proof_duty(ctx, pressed.duty_id)
+    data = flows.ProofData(duty_id=duty.id, platform=pressed.platform, duty_date=duty.posting_date)
     return Outcome(start_flow=flows.PROOF_FLOW.name, flow_data=data)
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from bot.flows.pegasus import swaps as flows
 from bot.flows.pegasus.rules import is_away
 from bot.messages import Choices, Reply, Text
-from bot.payload import Payload, encode
 from bot.registry import Outcome
 from bot.services import directory
 from bot.services.context import ServiceCtx, UserError
+from bot.services.pegasus.buttons import HandOver, SwapAnswer
 from bot.services.pegasus.common import (
     buttons,
     duty_row,
@@ -30,8 +30,6 @@ from bot.services.pegasus.planning import absences_by_person, history
 from storage.models import Employee, Reminder
 from storage.pegasus import OPEN_STATUSES, Duty, DutyStatus, Swap, SwapStatus
 
-SWAP_PREFIX = "pgs"
-SWAP_START_PREFIX = "pgt"
 MAX_SUGGESTIONS = 8
 
 
@@ -96,9 +94,9 @@ def swap_command(ctx: ServiceCtx, _args: str) -> Outcome:
     return start_swap(ctx, duty)
 
 
-def swap_start_action(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def swap_start_action(ctx: ServiceCtx, pressed: HandOver) -> Outcome:
     """The 'can't make it? hand it over' button of a reminder or of /pegasus."""
-    return start_swap(ctx, duty_row(ctx, payload.int_part(0)))
+    return start_swap(ctx, duty_row(ctx, pressed.duty_id))
 
 
 def _open_swap(session: Session, duty_id: int) -> Swap | None:
@@ -138,11 +136,11 @@ def request_swap(ctx: ServiceCtx, cmd: flows.RequestSwap) -> list[Reply]:
     ctx.audit("pegasus_swap_request", f"swap:{swap.id}", duty_id=duty.id, to=cmd.to_employee_id)
     one = cmd.to_employee_id is not None
     for person in targets:
-        answer = [("pegasus.swap_accept", encode(SWAP_PREFIX, swap.id, "a"))]
+        answer = [("pegasus.swap_accept", SwapAnswer(swap.id, "a"))]
         if one:
-            answer.append(("pegasus.swap_decline", encode(SWAP_PREFIX, swap.id, "d")))
+            answer.append(("pegasus.swap_decline", SwapAnswer(swap.id, "d")))
         else:
-            answer = [("pegasus.swap_take", encode(SWAP_PREFIX, swap.id, "a"))]
+            answer = [("pegasus.swap_take", SwapAnswer(swap.id, "a"))]
         text = words(
             ctx,
             person,
@@ -167,16 +165,13 @@ def _swap_row(ctx: ServiceCtx, swap_id: int | None) -> tuple[Swap, Duty]:
     return swap, duty_row(ctx, swap.duty_id)
 
 
-def swap_action(ctx: ServiceCtx, payload: Payload) -> Outcome:
+def swap_action(ctx: ServiceCtx, pressed: SwapAnswer) -> Outcome:
     """Buttons on a swap: the colleague accepts or declines, the PJ approves or rejects."""
     assert ctx.actor is not None
-    swap, duty = _swap_row(ctx, payload.int_part(0))
-    what = payload.part(1)
-    if what in ("a", "d"):
-        return Outcome(_colleague_answer(ctx, swap, duty, accept=what == "a"))
-    if what in ("ok", "no"):
-        return Outcome(_pj_decision(ctx, swap, duty, approve=what == "ok"))
-    raise UserError(ctx.t("core.unknown_button"))
+    swap, duty = _swap_row(ctx, pressed.swap_id)
+    if pressed.answer in ("a", "d"):
+        return Outcome(_colleague_answer(ctx, swap, duty, accept=pressed.answer == "a"))
+    return Outcome(_pj_decision(ctx, swap, duty, approve=pressed.answer == "ok"))
 
 
 def _still_open(ctx: ServiceCtx, swap: Swap, duty: Duty, expected: str) -> None:
@@ -237,8 +232,8 @@ def _colleague_answer(ctx: ServiceCtx, swap: Swap, duty: Duty, *, accept: bool) 
             ctx,
             pj,
             text,
-            ("pegasus.approve", encode(SWAP_PREFIX, swap.id, "ok")),
-            ("pegasus.reject", encode(SWAP_PREFIX, swap.id, "no")),
+            ("pegasus.approve", SwapAnswer(swap.id, "ok")),
+            ("pegasus.reject", SwapAnswer(swap.id, "no")),
         )
         ctx.notify(pj, [decide], key=f"pegasus:swap:{swap.id}:pj:{pj.id}")
     return [Text(said(ctx, "pegasus.swap_accepted", day))]
@@ -307,4 +302,4 @@ def _pj_decision(ctx: ServiceCtx, swap: Swap, duty: Duty, *, approve: bool) -> l
 
 def swap_offer(ctx: ServiceCtx, duty: Duty, who: Employee, text: str) -> Choices:
     """A message with the button that starts handing over `duty`."""
-    return buttons(ctx, who, text, ("pegasus.swap_button", encode(SWAP_START_PREFIX, duty.id)))
+    return buttons(ctx, who, text, ("pegasus.swap_button", HandOver(duty.id)))
