@@ -150,7 +150,7 @@ def pool_members(session: Session) -> list[PoolMember]:
             select(PoolMember)
             .join(Employee, Employee.id == PoolMember.employee_id)
             .where(PoolMember.removed_at.is_(None), Employee.active)
-            .order_by(Employee.name)
+            .order_by(Employee.name, Employee.id)
         )
     )
 

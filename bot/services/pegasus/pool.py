@@ -44,7 +44,7 @@ def add_community(ctx: ServiceCtx, cmd: flows.AddCommunity) -> list[Reply]:
         ctx.session.scalars(
             select(Employee)
             .where(Employee.active, Employee.community == cmd.community)
-            .order_by(Employee.name)
+            .order_by(Employee.name, Employee.id)
         )
     )
     added = sum(1 for person in people if _join(ctx, person))

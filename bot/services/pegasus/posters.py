@@ -232,7 +232,9 @@ def _waiting_for_review(ctx: ServiceCtx) -> list[Reply]:
     assert ctx.actor is not None
     waiting = list(
         ctx.session.scalars(
-            select(Duty).where(Duty.status == DutyStatus.SUBMITTED).order_by(Duty.posting_date)
+            select(Duty)
+            .where(Duty.status == DutyStatus.SUBMITTED)
+            .order_by(Duty.posting_date, Duty.id)
         )
     )
     if not waiting:

@@ -50,7 +50,9 @@ def proof_command(ctx: ServiceCtx, _args: str) -> Outcome:
     me = ctx.employee(ctx.actor.id)
     waiting = list(
         ctx.session.scalars(
-            select(Duty).where(Duty.status == DutyStatus.POSTED).order_by(Duty.posting_date)
+            select(Duty)
+            .where(Duty.status == DutyStatus.POSTED)
+            .order_by(Duty.posting_date, Duty.id)
         )
     )
     if not waiting:
