@@ -17,12 +17,13 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
-    finish,
+    confirm_answer,
+    confirm_question,
     goto,
     picked_person,
     retry,
 )
-from bot.flows.pegasus.common import matches_of, person_prompt, today, yes_no
+from bot.flows.pegasus.common import matches_of, person_prompt, today
 from bot.flows.pegasus.rules import PJ
 from bot.flows.withdraw import withdraw_flow
 from bot.messages import Reply, Text
@@ -145,15 +146,14 @@ def _absence_confirm_prompt(ctx: Ctx, d: AbsenceData) -> list[Reply]:
         start=format_date(d.start, ctx.lang),
         end=format_date(d.end, ctx.lang),
     )
-    return yes_no(ctx, text, AbsenceState.CONFIRM)
+    return [confirm_question(ctx, text, AbsenceState.CONFIRM)]
 
 
 def _absence_confirm(ctx: Ctx, d: AbsenceData, given: UserInput) -> Step:
-    if given.choice == "no":
-        return finish(Text(ctx.t("core.cancelled")))
-    if given.choice != "yes" or d.employee_id is None or d.start is None or d.end is None:
-        return retry(ctx.t("core.choose_from_buttons"))
-    return finish(commands=(RecordAbsence(d.employee_id, d.start, d.end),))
+    command = None
+    if d.employee_id is not None and d.start is not None and d.end is not None:
+        command = RecordAbsence(d.employee_id, d.start, d.end)
+    return confirm_answer(ctx, given, command)
 
 
 _ABSENCE_DATES: dict[str, State[AbsenceData]] = {

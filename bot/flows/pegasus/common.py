@@ -7,7 +7,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.calendar import WorkCalendar, to_wib
-from bot.flows.base import Ctx, FlowData, PersonView, Step, UserInput, ask, person_matches, retry
+from bot.flows.base import Ctx, FlowData, PersonView, Step, UserInput, person_matches, retry
 from bot.messages import Media, Reply, Text
 
 
@@ -54,15 +54,6 @@ class RosterLookup(Protocol):
 def today(ctx: Ctx) -> date:
     """Today in WIB."""
     return to_wib(ctx.now).date()
-
-
-def yes_no(ctx: Ctx, text: str, state: str) -> list[Reply]:
-    """`text` with a confirm and a cancel button."""
-    options: list[tuple[object, str]] = [
-        ("yes", ctx.t("core.confirm")),
-        ("no", ctx.t("core.cancel_button")),
-    ]
-    return [ask(text, state, options)]
 
 
 def number(given: UserInput, low: int, high: int) -> int | None:

@@ -16,14 +16,15 @@ from bot.flows.base import (
     Step,
     UserInput,
     ask,
-    finish,
+    confirm_answer,
+    confirm_question,
     goto,
     person_matches,
     picked_person,
     retry,
 )
-from bot.flows.pegasus.common import RosterLookup, yes_no
-from bot.messages import Reply, Text
+from bot.flows.pegasus.common import RosterLookup
+from bot.messages import Reply
 
 
 class SwapState(StrEnum):
@@ -102,15 +103,13 @@ def _swap_confirm_prompt(ctx: Ctx, d: SwapData) -> list[Reply]:
         text = ctx.t("pegasus.swap_confirm_all", date=day)
     else:
         text = ctx.t("pegasus.swap_confirm_one", date=day, name=d.to_name)
-    return yes_no(ctx, text, SwapState.CONFIRM)
+    return [confirm_question(ctx, text, SwapState.CONFIRM)]
 
 
 def _swap_confirm(ctx: Ctx, d: SwapData, given: UserInput) -> Step:
-    if given.choice == "no":
-        return finish(Text(ctx.t("core.cancelled")))
-    if given.choice != "yes" or (not d.offer_all and d.to_id is None):
-        return retry(ctx.t("core.choose_from_buttons"))
-    return finish(commands=(RequestSwap(d.duty_id, None if d.offer_all else d.to_id),))
+    ready = d.offer_all or d.to_id is not None
+    command = RequestSwap(d.duty_id, None if d.offer_all else d.to_id) if ready else None
+    return confirm_answer(ctx, given, command)
 
 
 SWAP_FLOW = Flow(
