@@ -48,7 +48,7 @@ from bot.reports.facts import (
     TurnoutFact,
 )
 from bot.reports.serawai import tie_note
-from bot.services.pegasus_report import duty_facts
+from bot.services.pegasus.report import duty_facts
 from bot.services.serawai.ratings import best_of
 from bot.services.serawai.reports import report_view
 from storage.event_team import (

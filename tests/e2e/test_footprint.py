@@ -44,7 +44,8 @@ import json, sys
 from pathlib import Path
 from bot.app import build_app
 from bot.reports.choice import PeriodRef, ReportProgram
-from bot.services import pegasus_roster, reports
+from bot.services import reports
+from bot.services.pegasus import roster as pegasus_roster
 from storage.db import transaction
 
 app = build_app()

@@ -43,7 +43,7 @@ def publish_roster(
 def duties(app: App) -> list[Duty]:
     """Every duty, in posting order."""
     with app.sessions() as session:
-        return list(session.scalars(select(Duty).order_by(Duty.posting_date, Duty.seat)))
+        return list(session.scalars(select(Duty).order_by(Duty.posting_date, Duty.seat, Duty.id)))
 
 
 def duty(app: App, duty_id: int) -> Duty:
@@ -99,7 +99,7 @@ def photo(app: App) -> Callable[[str], Media]:
 def add_employee(app: App, nip: str, name: str, now: datetime, community: str = "profstat") -> int:
     """One more employee in the directory."""
     with transaction(app.sessions) as session:
-        office_id = session.scalar(select(Employee.office_id).limit(1))
+        office_id = session.scalar(select(Employee.office_id).order_by(Employee.id).limit(1))
         assert office_id is not None
         person = Employee(
             nip=nip,

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.flows.pegasus.rules import Away, is_away
 from bot.messages import Image
-from bot.services.pegasus_rotation import Away, is_away
 from storage.models import Employee
 from storage.pegasus import Absence, Duty, Swap, SwapStatus
 from tests.pegasus.conftest import PJ, add_employee, duties, name_of, publish_roster
@@ -151,6 +151,6 @@ def test_an_absence_recorded_by_mistake_is_taken_back(bot: Harness) -> None:
     assert "sudah tidak ada" in texts(bot.press(PJ, "Kirim"))
 
     with bot.app.sessions() as session:
-        left = session.scalars(select(Absence)).all()
+        left = session.scalars(select(Absence).order_by(Absence.id)).all()
     assert [name_of(bot.app, a.employee_id) for a in left] == ["Ratna Dewi"]
     assert "Tidak ada catatan" in texts(bot.say("Irfan Maulana", "/batalcuti"))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.calendar import WorkCalendar
-from bot.services.pegasus_rotation import (
+from bot.flows.pegasus.rules import (
     Away,
     Candidate,
     PostingWeek,

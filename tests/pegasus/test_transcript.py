@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.messages import Document, Image, Media
 from bot.reports.facts import Period
-from bot.services.pegasus_report import duty_facts
+from bot.services.pegasus.report import duty_facts
 from storage.models import StepRecord
 from storage.pegasus import DutyStatus, Proof
 from tests.pegasus.conftest import (

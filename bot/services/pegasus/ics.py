@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from bot.calendar import format_date
+from bot.messages import Document
+from bot.services.context import ServiceCtx
+from bot.services.pegasus.common import media_dir
+from storage.models import Employee
+from storage.pegasus import Duty
+
 PRODID = "-//CAN BPS Provinsi Bengkulu//CAN Bot Pegasus//ID"
 
 
@@ -52,3 +59,35 @@ def write_ics(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(calendar.to_ical())
     return path
+
+
+def _duty_event(ctx: ServiceCtx, duty: Duty, who: Employee) -> DutyEvent:
+    return DutyEvent(
+        duty.id,
+        duty.posting_date,
+        ctx.t_for(who, "pegasus.ics_summary"),
+        ctx.t_for(
+            who, "pegasus.ics_description", date=format_date(duty.posting_date, who.language)
+        ),
+    )
+
+
+def duty_calendar(ctx: ServiceCtx, duties: Sequence[Duty], who: Employee, name: str) -> Document:
+    """A calendar file of `who`'s turns."""
+    path = write_ics(
+        media_dir(ctx, "ics") / f"{name}.ics",
+        [_duty_event(ctx, d, who) for d in duties],
+        ctx.now,
+    )
+    return Document(str(path), "jadwal-pegasus.ics", ctx.t_for(who, "pegasus.ics_caption"))
+
+
+def cancel_calendar(ctx: ServiceCtx, duty: Duty, who: Employee) -> Document:
+    """A calendar file that takes a handed-over turn out of `who`'s calendar."""
+    path = write_ics(
+        media_dir(ctx, "ics") / f"batal-{duty.id}-{who.id}.ics",
+        [_duty_event(ctx, duty, who)],
+        ctx.now,
+        cancel=True,
+    )
+    return Document(str(path), "batal-pegasus.ics", ctx.t_for(who, "pegasus.ics_cancel_caption"))

@@ -1,4 +1,6 @@
-"""The Pegasus duty rotation as pure functions: posting days, availability, a fair roster.
+"""The Pegasus (SOP-330) rules in one place: the rotation, the lead times, the limits, the roles.
+
+The duty rotation is pure functions: posting days, availability, a fair roster.
 
 Fairness rule: each week takes the people who have served the fewest turns (history carried
 across periods), so nobody serves a second time before everyone available has served once.
@@ -13,11 +15,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Protocol
+from datetime import date, time, timedelta
+from typing import Literal, Protocol
+
+PJ = frozenset({"pj_pegasus"})
+HUMAS = frozenset({"humas"})
 
 PREPARATION_DAYS = 5  # H-5: the first reminder; the person must be around from then on
 MAX_WEEKS = 53
+MAX_PER_WEEK = 5
+Platform = Literal["wa", "ig"]  # where Humas forwards each poster, and proves it was posted
+PLATFORMS: tuple[Platform, ...] = ("wa", "ig")
+
+# Times (WIB): reminders H-5, H-3 and H-1 go out at 08:00 on the day that is n *calendar*
+# days before the posting day (a reminder on a weekend still counts down real days); posters
+# are posted at 08:00 on the posting day; the proof check runs at 16:00 (the office's closing
+# time) on the working day after the posting day.
+REMIND_AT = time(8, 0)
+POST_AT = time(8, 0)
+FOLLOWUP_AT = time(16, 0)
+REMINDER_DAYS = (5, 3, 1)
 
 
 class Calendar(Protocol):

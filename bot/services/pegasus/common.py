@@ -1,19 +1,18 @@
-"""What the Pegasus services share: times of day, files, people to tell, the duty row checks.
+"""What the Pegasus services share: moments of a duty, files, people to tell, the row checks.
 
-Times (WIB): reminders H-5, H-3 and H-1 go out at 08:00 on the day that is n *calendar*
-days before the posting day (a reminder on a weekend still counts down real days); posters
-are posted at 08:00 on the posting day; the proof check runs at 16:00 (the office's closing
-time) on the working day after the posting day.
+The times of day themselves (08:00 reminders and posting, 16:00 follow-up) are rules, in
+`bot.flows.pegasus.rules`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.buttons import Button
 from bot.calendar import (
     BULAN,
     DAYS_EN,
@@ -24,16 +23,13 @@ from bot.calendar import (
     to_wib,
     wib_to_utc,
 )
+from bot.flows.pegasus.rules import FOLLOWUP_AT, POST_AT, REMIND_AT
 from bot.messages import Choices, Option, Reply, Text
 from bot.services.context import ServiceCtx, UserError
 from storage.models import Employee
 from storage.pegasus import Duty, PoolMember
 
 PROGRAM = "sop330"
-REMIND_AT = time(8, 0)
-POST_AT = time(8, 0)
-FOLLOWUP_AT = time(16, 0)
-REMINDER_DAYS = (5, 3, 1)
 
 STEP_ROSTER = 1
 STEP_TEMPLATE = 2
@@ -154,7 +150,7 @@ def pool_members(session: Session) -> list[PoolMember]:
             select(PoolMember)
             .join(Employee, Employee.id == PoolMember.employee_id)
             .where(PoolMember.removed_at.is_(None), Employee.active)
-            .order_by(Employee.name)
+            .order_by(Employee.name, Employee.id)
         )
     )
 
@@ -191,8 +187,8 @@ def said(ctx: ServiceCtx, key: str, day: date, **values: object) -> str:
     return ctx.t(key, date=format_date(day, ctx.actor.language if ctx.actor else "id"), **values)
 
 
-def buttons(ctx: ServiceCtx, who: Employee, text: str, *options: tuple[str, str]) -> Choices:
-    """`text` with buttons: (label key, payload) pairs, labels in `who`'s language."""
+def buttons(ctx: ServiceCtx, who: Employee, text: str, *options: tuple[str, Button]) -> Choices:
+    """`text` with buttons: (label key, button) pairs, labels in `who`'s language."""
     return Choices(
-        text, tuple(Option(ctx.t_for(who, label), payload) for label, payload in options)
+        text, tuple(Option(ctx.t_for(who, label), button.pack()) for label, button in options)
     )
