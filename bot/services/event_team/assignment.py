@@ -21,6 +21,7 @@ from bot.flows.event_team.rules import (
 from bot.messages import Choices, Document, Reply, Text
 from bot.registry import Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
+from bot.services.event_team.buttons import AssignButton, DeclineButton
 from bot.services.event_team.common import (
     about,
     active_assignments,
@@ -119,7 +120,9 @@ def member_histories(
     ]
 
 
-def start_assign(ctx: ServiceCtx, req: EventRequest) -> Outcome:
+def _start_assign(ctx: ServiceCtx, pressed: AssignButton) -> Outcome:
+    """The lead pressed "Bagi peran": the rotation's proposal for the slots still vacant."""
+    req = get_request(ctx, pressed.request_id)
     require(ctx, ctx.actor is not None and ctx.actor.has("et_lead"))
     refuse_closed(ctx, req)
     vacant = vacant_slots(ctx.session, req)
@@ -211,7 +214,7 @@ def tell_member(ctx: ServiceCtx, req: EventRequest, assignment: RoleAssignment, 
     )
     name = f"event-{req.id}-a{assignment.id}-r{req.revision}"
     path = write_ics(ctx.settings.media_dir / "event_team", name, entry)
-    decline = option_for(ctx, member, "button_decline", "decline", assignment.id)
+    decline = option_for(ctx, member, "button_decline", DeclineButton(assignment.id))
     document = Document(str(path), f"kegiatan-{req.id}.ics", phrase(ctx, member, "ics_caption"))
     ctx.notify(
         member,
@@ -244,7 +247,8 @@ def _team_lines(ctx: ServiceCtx, viewer: Employee, req: EventRequest) -> str:
     return "\n".join(lines)
 
 
-def start_decline(ctx: ServiceCtx, assignment_id: int | None) -> Outcome:
+def _start_decline(ctx: ServiceCtx, pressed: DeclineButton) -> Outcome:
+    assignment_id = pressed.assignment_id
     assignment = ctx.session.get(RoleAssignment, assignment_id) if assignment_id else None
     if assignment is None:
         raise UserError(ctx.t("core.stale_button"))
@@ -286,7 +290,7 @@ def _decline(ctx: ServiceCtx, cmd: member_flows.DeclineAssignment) -> list[Reply
             reason=cmd.reason,
             **about(ctx, lead, req),
         )
-        button = option_for(ctx, lead, "button_refill", "assign", req.id)
+        button = option_for(ctx, lead, "button_refill", AssignButton(req.id))
         ctx.notify(
             lead, [Choices(text, (button,))], key=key_of(req, "declined", assignment.id, lead.id)
         )
@@ -298,5 +302,7 @@ def register(reg: Registry) -> None:
     """The assignment and decline flows and what they do."""
     reg.flow(lead_flows.ASSIGN_FLOW)
     reg.flow(member_flows.DECLINE_FLOW)
+    reg.button(AssignButton, _start_assign)
     reg.handles(lead_flows.AssignSlots, _assign)
+    reg.button(DeclineButton, _start_decline)
     reg.handles(member_flows.DeclineAssignment, _decline)

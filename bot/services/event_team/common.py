@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.buttons import Button
 from bot.calendar import format_date, format_time, to_wib
 from bot.flows.event_team.rules import (
     Slot,
@@ -23,7 +24,6 @@ from bot.flows.event_team.rules import (
     slots_for,
 )
 from bot.messages import Option
-from bot.payload import encode
 from bot.services.context import ServiceCtx, UserError
 from storage.event_team import (
     OPEN_STATUSES,
@@ -35,7 +35,7 @@ from storage.event_team import (
 )
 from storage.models import Employee
 
-PREFIX = "et"  # button payloads: et:<verb>:<id>
+KEY_PREFIX = "et"  # reminder and notice keys: et:<request id>:...
 KIND_CHASE = "et.chase"  # a step not done in time: remind, then tell the CC
 KIND_MEMBER = "et.member_remind"  # the working day before, and two hours before
 KIND_END = "et.event_end"  # the event ended: documentation, evaluation form
@@ -50,7 +50,7 @@ def event_ref(request_id: int) -> str:
 
 
 def key_of(req: EventRequest, *parts: object) -> str:
-    return ":".join([PREFIX, str(req.id), *(str(p) for p in parts)])
+    return ":".join([KEY_PREFIX, str(req.id), *(str(p) for p in parts)])
 
 
 def timed_key_of(req: EventRequest, *parts: object) -> str:
@@ -80,8 +80,9 @@ def about(ctx: ServiceCtx, person: Employee, req: EventRequest) -> dict[str, Any
     }
 
 
-def option_for(ctx: ServiceCtx, person: Employee, key: str, verb: str, ref: int) -> Option:
-    return Option(phrase(ctx, person, key), encode(PREFIX, verb, ref))
+def option_for(ctx: ServiceCtx, person: Employee, key: str, button: Button) -> Option:
+    """A button with its label (catalog key `event_team.<key>`) in `person`'s language."""
+    return Option(phrase(ctx, person, key), button.pack())
 
 
 def roles_of(req: EventRequest) -> list[tuple[str, int]]:

@@ -12,6 +12,7 @@ from bot.flows.event_team.rules import (
 from bot.messages import Reply, Text
 from bot.registry import Command, Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
+from bot.services.event_team.buttons import DocumentationButton
 from bot.services.event_team.common import (
     EVALUATED,
     TEAM,
@@ -43,7 +44,7 @@ def _documentable(ctx: ServiceCtx) -> list[EventRequest]:
     )
 
 
-def start_documentation(ctx: ServiceCtx, request_id: int | None) -> Outcome:
+def _start_documentation(ctx: ServiceCtx, request_id: int | None) -> Outcome:
     events = _documentable(ctx)
     if request_id is not None:
         events = [e for e in events if e.id == request_id]
@@ -82,7 +83,11 @@ def _save_documentation(ctx: ServiceCtx, cmd: member_flows.SaveDocumentation) ->
 
 
 def _documentation_command(ctx: ServiceCtx, _args: str) -> Outcome:
-    return start_documentation(ctx, None)
+    return _start_documentation(ctx, None)
+
+
+def _documentation_pressed(ctx: ServiceCtx, pressed: DocumentationButton) -> Outcome:
+    return _start_documentation(ctx, pressed.request_id)
 
 
 def register(reg: Registry) -> None:
@@ -97,4 +102,5 @@ def register(reg: Registry) -> None:
             order=14,
         )
     )
+    reg.button(DocumentationButton, _documentation_pressed)
     reg.handles(member_flows.SaveDocumentation, _save_documentation)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from bot.buttons import Button
 from bot.flows.event_team.rules import (
     PROGRAM,
     after_working_days,
@@ -15,6 +16,12 @@ from bot.flows.event_team.rules import (
 from bot.messages import Choices, Text
 from bot.registry import Registry
 from bot.services.context import ServiceCtx
+from bot.services.event_team.buttons import (
+    AssignButton,
+    DocumentationButton,
+    EvaluationButton,
+    InternalEvaluationButton,
+)
 from bot.services.event_team.common import (
     EVALUATED,
     KIND_CHASE,
@@ -89,16 +96,16 @@ def _chase(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             text = phrase(ctx, cc, f"cc_late_{what}", **about(ctx, cc, req))
             ctx.notify(cc, [Text(text)], kind="reminder", key=f"{row.key}:{cc.id}")
         return True
+    pressed: Button
     if what == "eval":
-        people, verb, button = [ctx.employee(req.requester_id)], "eval", "button_eval"
+        people, pressed, label = [ctx.employee(req.requester_id)], EvaluationButton(req.id), "eval"
+    elif what == "internal":
+        people, pressed, label = leads(ctx), InternalEvaluationButton(req.id), "internal"
     else:
-        people = leads(ctx)
-        verb, button = (
-            ("internal", "button_internal") if what == "internal" else ("assign", "button_assign")
-        )
+        people, pressed, label = leads(ctx), AssignButton(req.id), "assign"
     for person in people:
         text = phrase(ctx, person, f"remind_{what}", **about(ctx, person, req))
-        choice = Choices(text, (option_for(ctx, person, button, verb, req.id),))
+        choice = Choices(text, (option_for(ctx, person, f"button_{label}", pressed),))
         ctx.notify(person, [choice], kind="reminder", key=f"{row.key}:{person.id}")
     return True
 
@@ -164,18 +171,18 @@ def _event_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     for assignment in active_assignments(ctx.session, req.id):
         member = ctx.employee(assignment.member_id)
         text = phrase(ctx, member, "after_event", **about(ctx, member, req))
-        button = option_for(ctx, member, "button_doc", "doc", req.id)
+        button = option_for(ctx, member, "button_doc", DocumentationButton(req.id))
         ctx.notify(member, [Choices(text, (button,))], key=key_of(req, "after", member.id))
     requester = ctx.employee(req.requester_id)
     form = phrase(ctx, requester, "eval_form", **about(ctx, requester, req))
-    button = option_for(ctx, requester, "button_eval", "eval", req.id)
+    button = option_for(ctx, requester, "button_eval", EvaluationButton(req.id))
     ctx.notify(requester, [Choices(form, (button,))], key=key_of(req, "evalform"))
     for cc in ccs(ctx):
         text = phrase(ctx, cc, "cc_eval_sent", name=requester.name, **about(ctx, cc, req))
         ctx.notify(cc, [Text(text)], key=key_of(req, "evalsent", cc.id))
     for lead in leads(ctx):
         text = phrase(ctx, lead, "internal_ask", **about(ctx, lead, req))
-        button = option_for(ctx, lead, "button_internal", "internal", req.id)
+        button = option_for(ctx, lead, "button_internal", InternalEvaluationButton(req.id))
         ctx.notify(lead, [Choices(text, (button,))], key=key_of(req, "internalask", lead.id))
     schedule_chase(ctx, req, "eval", 0)
     schedule_chase(ctx, req, "internal", 0)

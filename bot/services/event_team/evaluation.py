@@ -13,6 +13,7 @@ from bot.flows.event_team.rules import (
 from bot.messages import Reply, Text
 from bot.registry import Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
+from bot.services.event_team.buttons import EvaluationButton, InternalEvaluationButton
 from bot.services.event_team.common import (
     EVALUATED,
     active_assignments,
@@ -36,7 +37,8 @@ def _served_roles(session: Session, req: EventRequest) -> list[str]:
     return [role for role, _ in roles_of(req) if role in serving]
 
 
-def start_evaluation(ctx: ServiceCtx, req: EventRequest) -> Outcome:
+def _start_evaluation(ctx: ServiceCtx, pressed: EvaluationButton) -> Outcome:
+    req = get_request(ctx, pressed.request_id)
     require(ctx, req.requester_id == actor_id(ctx))
     if req.status not in EVALUATED:
         raise UserError(ctx.t("event_team.request_closed", id=req.id))
@@ -89,7 +91,8 @@ def _submit_evaluation(ctx: ServiceCtx, cmd: evaluation_flows.SubmitEvaluation) 
     return [Text(ctx.t("event_team.eval_thanks"))]
 
 
-def start_internal(ctx: ServiceCtx, req: EventRequest) -> Outcome:
+def _start_internal(ctx: ServiceCtx, pressed: InternalEvaluationButton) -> Outcome:
+    req = get_request(ctx, pressed.request_id)
     require(ctx, ctx.actor is not None and ctx.actor.has("et_lead"))
     if req.status not in EVALUATED:
         raise UserError(ctx.t("event_team.request_closed", id=req.id))
@@ -139,5 +142,7 @@ def register(reg: Registry) -> None:
     """The two evaluation flows and what they do."""
     reg.flow(evaluation_flows.EVALUATION_FLOW)
     reg.flow(lead_flows.INTERNAL_FLOW)
+    reg.button(EvaluationButton, _start_evaluation)
     reg.handles(evaluation_flows.SubmitEvaluation, _submit_evaluation)
+    reg.button(InternalEvaluationButton, _start_internal)
     reg.handles(lead_flows.SubmitInternalEvaluation, _submit_internal)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 
 from bot.calendar import format_date, to_wib
+from bot.flows.base import Flow
 from bot.flows.event_team import change as change_flows
 from bot.flows.event_team import request as request_flows
 from bot.flows.event_team.rules import (
@@ -21,6 +22,7 @@ from bot.messages import Choices, Reply, Text
 from bot.registry import Command, Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
 from bot.services.event_team.assignment import booked_or_away, tell_member
+from bot.services.event_team.buttons import AssignButton, CancelButton, RescheduleButton
 from bot.services.event_team.common import (
     about,
     active_assignments,
@@ -164,7 +166,7 @@ def _new_request_notice(
         portal=req.portal_ref or "–",
         **about(ctx, lead, req),
     )
-    button = option_for(ctx, lead, "button_assign", "assign", req.id)
+    button = option_for(ctx, lead, "button_assign", AssignButton(req.id))
     return Choices(text + _late_suffix(ctx, lead, req), (button,))
 
 
@@ -195,7 +197,7 @@ def _submit_request(ctx: ServiceCtx, cmd: request_flows.SubmitRequest) -> list[R
 # -- changes (reschedule, cancel) ----------------------------------------------------------
 
 
-def own_open_request(ctx: ServiceCtx, request_id: int | None) -> EventRequest:
+def _own_open_request(ctx: ServiceCtx, request_id: int | None) -> EventRequest:
     req = get_request(ctx, request_id)
     require(ctx, req.requester_id == actor_id(ctx))
     refuse_closed(ctx, req)
@@ -203,7 +205,7 @@ def own_open_request(ctx: ServiceCtx, request_id: int | None) -> EventRequest:
 
 
 def _reschedule(ctx: ServiceCtx, cmd: change_flows.Reschedule) -> list[Reply]:
-    req = own_open_request(ctx, cmd.request_id)
+    req = _own_open_request(ctx, cmd.request_id)
     if cmd.ends_at <= cmd.starts_at or cmd.starts_at <= ctx.now:
         raise UserError(ctx.t("event_team.request_invalid"))
     verdict = lead_time(
@@ -269,7 +271,7 @@ def cancel_request(ctx: ServiceCtx, request_id: int, reason: str) -> None:
 
 
 def _cancel_own(ctx: ServiceCtx, cmd: change_flows.CancelOwnRequest) -> list[Reply]:
-    req = own_open_request(ctx, cmd.request_id)
+    req = _own_open_request(ctx, cmd.request_id)
     cancel_request(ctx, req.id, cmd.reason)
     return [Text(ctx.t("event_team.cancel_done", id=req.id))]
 
@@ -277,6 +279,24 @@ def _cancel_own(ctx: ServiceCtx, cmd: change_flows.CancelOwnRequest) -> list[Rep
 def _start_request(ctx: ServiceCtx, _args: str) -> Outcome:
     data = request_flows.RequestData(started_at=ctx.now)
     return Outcome(start_flow=request_flows.REQUEST_FLOW.name, flow_data=data)
+
+
+def _start_change(
+    ctx: ServiceCtx, request_id: int, flow: Flow[change_flows.ChangeData]
+) -> Outcome:
+    """The SM pressed "Ubah jadwal" or "Batalkan" on their own open request."""
+    get_request(ctx, request_id)
+    req = _own_open_request(ctx, request_id)
+    data = change_flows.ChangeData(request_id=req.id, title=req.title)
+    return Outcome(start_flow=flow.name, flow_data=data)
+
+
+def _reschedule_pressed(ctx: ServiceCtx, pressed: RescheduleButton) -> Outcome:
+    return _start_change(ctx, pressed.request_id, change_flows.RESCHEDULE_FLOW)
+
+
+def _cancel_pressed(ctx: ServiceCtx, pressed: CancelButton) -> Outcome:
+    return _start_change(ctx, pressed.request_id, change_flows.CANCEL_FLOW)
 
 
 def register(reg: Registry) -> None:
@@ -289,5 +309,7 @@ def register(reg: Registry) -> None:
         reg.flow(flow)
     reg.command(Command("dukungan", "event_team.cmd_dukungan", handler=_start_request, order=10))
     reg.handles(request_flows.SubmitRequest, _submit_request)
+    reg.button(RescheduleButton, _reschedule_pressed)
     reg.handles(change_flows.Reschedule, _reschedule)
+    reg.button(CancelButton, _cancel_pressed)
     reg.handles(change_flows.CancelOwnRequest, _cancel_own)

@@ -11,12 +11,18 @@ from bot.flows.event_team.rules import (
     role_label,
 )
 from bot.messages import Choices, Option, Reply, Text
-from bot.payload import encode
 from bot.registry import Command, Outcome, Registry
 from bot.services.context import ServiceCtx
+from bot.services.event_team.buttons import (
+    AssignButton,
+    CancelButton,
+    DeclineButton,
+    DocumentationButton,
+    EvaluationButton,
+    RescheduleButton,
+)
 from bot.services.event_team.common import (
     EVALUATED,
-    PREFIX,
     TEAM,
     actor_id,
     evaluation_of,
@@ -56,18 +62,16 @@ def _my_requests(ctx: ServiceCtx, _args: str) -> Outcome:
                 options.append(
                     Option(
                         ctx.t("event_team.button_reschedule", id=r.id),
-                        encode(PREFIX, "resched", r.id),
+                        RescheduleButton(r.id).pack(),
                     )
                 )
                 options.append(
-                    Option(
-                        ctx.t("event_team.button_cancel", id=r.id), encode(PREFIX, "cancel", r.id)
-                    )
+                    Option(ctx.t("event_team.button_cancel", id=r.id), CancelButton(r.id).pack())
                 )
             elif r.status in EVALUATED and evaluation_of(ctx.session, r.id) is None:
                 options.append(
                     Option(
-                        ctx.t("event_team.button_eval_id", id=r.id), encode(PREFIX, "eval", r.id)
+                        ctx.t("event_team.button_eval_id", id=r.id), EvaluationButton(r.id).pack()
                     )
                 )
         text = ctx.t("event_team.my_requests", lines="\n".join(lines))
@@ -87,9 +91,7 @@ def _my_requests(ctx: ServiceCtx, _args: str) -> Outcome:
         if waiting:
             lines = [f"#{r.id} {r.title} — {event_when(r, lang)}" for r in waiting]
             buttons = tuple(
-                Option(
-                    ctx.t("event_team.button_assign_id", id=r.id), encode(PREFIX, "assign", r.id)
-                )
+                Option(ctx.t("event_team.button_assign_id", id=r.id), AssignButton(r.id).pack())
                 for r in waiting[:10]
             )
             replies.append(
@@ -132,12 +134,15 @@ def _my_tasks(ctx: ServiceCtx, _args: str) -> Outcome:
             options.append(
                 Option(
                     ctx.t("event_team.button_decline_id", id=req.id),
-                    encode(PREFIX, "decline", assignment.id),
+                    DeclineButton(assignment.id).pack(),
                 )
             )
         elif req.status in EVALUATED:
             options.append(
-                Option(ctx.t("event_team.button_doc_id", id=req.id), encode(PREFIX, "doc", req.id))
+                Option(
+                    ctx.t("event_team.button_doc_id", id=req.id),
+                    DocumentationButton(req.id).pack(),
+                )
             )
     text = ctx.t("event_team.my_tasks", lines="\n".join(lines))
     return Outcome([Choices(text, tuple(options[:10])) if options else Text(text)])
