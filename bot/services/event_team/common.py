@@ -46,26 +46,32 @@ TEAM = frozenset({"et_member", "et_lead"})  # who may use the members' commands
 
 
 def event_ref(request_id: int) -> str:
+    """The request's reference in step records and the audit log."""
     return f"event:{request_id}"
 
 
 def key_of(req: EventRequest, *parts: object) -> str:
+    """A reminder or notice key of the request: `et:<id>:<parts>`."""
     return ":".join([KEY_PREFIX, str(req.id), *(str(p) for p in parts)])
 
 
 def timed_key_of(req: EventRequest, *parts: object) -> str:
+    """A key tied to the event's time: it carries the request's revision."""
     return key_of(req, f"r{req.revision}", *parts)
 
 
 def phrase(ctx: ServiceCtx, person: Employee, key: str, /, **values: Any) -> str:
+    """The catalog text `event_team.<key>` in `person`'s language."""
     return ctx.t_for(person, f"event_team.{key}", **values)
 
 
 def role_name(ctx: ServiceCtx, person: Employee, role: str) -> str:
+    """A role's name in `person`'s language."""
     return role_label(ctx.catalog.translator(person.language), role)
 
 
 def event_when(req: EventRequest, lang: str) -> str:
+    """'Senin, 6 April 2026, 09.00–11.00 WIB'."""
     day = format_date(to_wib(req.starts_at).date(), lang)
     return f"{day}, {format_time(req.starts_at)}–{format_time(req.ends_at)} WIB"
 
@@ -86,14 +92,17 @@ def option_for(ctx: ServiceCtx, person: Employee, key: str, button: Button) -> O
 
 
 def roles_of(req: EventRequest) -> list[tuple[str, int]]:
+    """The request's roles with their headcounts, in the order asked."""
     return [(str(role), int(count)) for role, count in req.roles]
 
 
 def slots_of(req: EventRequest) -> list[Slot]:
+    """The request's slots, one per person asked for."""
     return slots_for(roles_of(req))
 
 
 def active_assignments(session: Session, request_id: int) -> list[RoleAssignment]:
+    """The members serving at the request now, in assignment order."""
     return list(
         session.scalars(
             select(RoleAssignment)
@@ -107,6 +116,7 @@ def active_assignments(session: Session, request_id: int) -> list[RoleAssignment
 
 
 def get_request(ctx: ServiceCtx, request_id: int | None) -> EventRequest:
+    """The request a button or command names, or a stale-button error."""
     req = ctx.session.get(EventRequest, request_id) if request_id is not None else None
     if req is None:
         raise UserError(ctx.t("core.stale_button"))
@@ -120,24 +130,29 @@ def refuse_closed(ctx: ServiceCtx, req: EventRequest) -> None:
 
 
 def require(ctx: ServiceCtx, allowed: bool) -> None:
+    """Refuse the step unless `allowed`."""
     if not allowed:
         raise UserError(ctx.t("core.not_allowed"))
 
 
 def lang_of(ctx: ServiceCtx) -> str:
+    """The actor's language (Indonesian when nobody acts)."""
     return ctx.actor.language if ctx.actor else "id"
 
 
 def actor_id(ctx: ServiceCtx) -> int:
+    """The employee id of whoever acts."""
     assert ctx.actor is not None
     return ctx.actor.id
 
 
 def leads(ctx: ServiceCtx) -> list[Employee]:
+    """Every Event Team lead."""
     return ctx.holders("et_lead")
 
 
 def ccs(ctx: ServiceCtx) -> list[Employee]:
+    """Every CC (they are told of new requests and late steps)."""
     return ctx.holders("cc")
 
 
@@ -148,4 +163,5 @@ def vacant_slots(session: Session, req: EventRequest) -> list[tuple[int, Slot]]:
 
 
 def evaluation_of(session: Session, request_id: int) -> EventEvaluation | None:
+    """The SM's evaluation of the request, if it was filled."""
     return session.scalar(select(EventEvaluation).where(EventEvaluation.request_id == request_id))

@@ -62,10 +62,12 @@ def schedule_chase(ctx: ServiceCtx, req: EventRequest, what: str, ref: int) -> N
 
 
 def schedule_timed(ctx: ServiceCtx, req: EventRequest) -> None:
+    """Plan the event-end work at the event's (current) end time."""
     ctx.schedule(timed_key_of(req, "end"), KIND_END, req.ends_at, args={"request": req.id})
 
 
 def schedule_member(ctx: ServiceCtx, req: EventRequest, assignment: RoleAssignment) -> None:
+    """Plan a member's reminders: the working day before, and two hours before."""
     moments = (
         ("day", day_before_reminder(ctx.calendar, req.starts_at)),
         ("2h", req.starts_at - timedelta(hours=2)),

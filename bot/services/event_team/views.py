@@ -103,6 +103,7 @@ def _my_requests(ctx: ServiceCtx, _args: str) -> Outcome:
 def my_assignments(
     ctx: ServiceCtx, upcoming_only: bool = False
 ) -> list[tuple[RoleAssignment, EventRequest]]:
+    """The actor's active assignments (upcoming only, or the last 30 days on)."""
     query = (
         select(RoleAssignment, EventRequest)
         .join(EventRequest, EventRequest.id == RoleAssignment.request_id)
