@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
+from bot.flows.event_team.rules import DOC_WINDOW
 from bot.reports.facts import EventFact, Program, StepRecord, TimeStandard
 
-PHOTO_WINDOW = timedelta(days=14)
+PHOTO_WINDOW = DOC_WINDOW  # photos are taken this long after an event (SOP-321 step 4)
 """How long after an event its photos are still taken (the Event Team service's window)."""
 
 

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bot.calendar import WorkCalendar
+from bot.flows.event_team.rules import lead_time
 from bot.services.context import UserError
-from bot.services.event_team_rules import lead_time
 from tests.event_team.helpers import CC, LEAD, SM, api_request, inboxes, only, the_request, wib
 from tests.support import Harness, texts
 

@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.services.event_team_rotation import MemberHistory, Slot, propose, slots_for
-from bot.services.event_team_rules import ROLE_CODES
+from bot.flows.event_team.rules import ROLE_CODES, MemberHistory, Slot, propose, slots_for
 from tests.event_team.helpers import MEMBERS, SM, api_request, employee_id, serving, wib
 from tests.support import Harness
 

@@ -1,20 +1,10 @@
-"""Every registered flow has a table, and every state of it is played by some row.
-
-Off until the SOP tables are merged: set CANBOT_QUICK_COVERAGE=1 to run it.
-"""
+"""Every registered flow has a table, and every state of it is played by some row."""
 
 from __future__ import annotations
-
-import os
 
 import pytest
 
 from tests.quick.harness import all_tables, registry
-
-pytestmark = pytest.mark.skipif(
-    os.environ.get("CANBOT_QUICK_COVERAGE") != "1",
-    reason="the SOP flows' tables are still being written; CANBOT_QUICK_COVERAGE=1 turns it on",
-)
 
 
 @pytest.mark.parametrize("name", sorted(registry().flows))

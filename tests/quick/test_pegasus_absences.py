@@ -55,24 +55,6 @@ TABLE: Table = {
         Row("pick", Press("8"), SAME, says=("core.choose_from_buttons",), data=MATCHES, roles=PJ),
         *dates(*PJ),
     ],
-    "pegasus_batalcuti": [
-        Row("pick", Press("3"), "confirm", says=("pegasus.absence_cancel_confirm",), data=ITEMS),
-        Row("pick", Press("*"), "confirm", data=ITEMS, why="all of them"),
-        Row("pick", Press("9"), SAME, says=("core.choose_from_buttons",), data=ITEMS),
-        Row(
-            "confirm", Press("yes"), None, does=("CancelAbsences",), data=ITEMS | {"chosen": ["3"]}
-        ),
-        Row(
-            "confirm", Press("no"), None, says=("core.cancelled",), data=ITEMS | {"chosen": ["3"]}
-        ),
-        Row(
-            "confirm",
-            "ya",
-            SAME,
-            says=("core.choose_from_buttons",),
-            data=ITEMS | {"chosen": ["3"]},
-        ),
-    ],
 }
 
 

@@ -28,8 +28,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.calendar import WIB
-from bot.flows.event_team import SubmitEvaluation
-from bot.flows.event_team_lead import AssignSlots, SubmitInternalEvaluation
+from bot.flows.event_team.evaluation import SubmitEvaluation
+from bot.flows.event_team.lead import AssignSlots, SubmitInternalEvaluation
 from bot.messages import Media
 from bot.payload import decode, encode
 from bot.services import directory

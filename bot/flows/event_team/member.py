@@ -24,11 +24,11 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.event_team import SKIP
+from bot.flows.event_team.questions import SKIP
+from bot.flows.event_team.rules import MAX_DAYS
 from bot.flows.withdraw import withdraw_flow
 from bot.messages import Media, Reply, Text
 
-MAX_DAYS = 31  # one /tidaktersedia covers at most a month
 DONE_WORDS = {"selesai", "sudah", "done"}
 
 # -- declining an assignment --------------------------------------------------------------

@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from bot.calendar import format_date, format_time, to_wib
 from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, ask, finish, goto, retry
-from bot.flows.event_team import SKIP, rating_question, read_rating, role_label
+from bot.flows.event_team.questions import SKIP, rating_question, read_rating
+from bot.flows.event_team.rules import role_label
 from bot.messages import Reply, Text
 
 # -- assignment (step 3) ------------------------------------------------------------------

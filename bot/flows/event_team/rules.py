@@ -1,7 +1,10 @@
-"""Who takes which slot of an event: fair rotation of roles, as a pure function.
+"""SOP-321 rules that need no database: roles, limits, lead time in working days, deadlines,
+and the fair rotation of roles.
 
-The proposal is a minimum-cost matching of slots to members. A member's cost for a slot of
-role r grows with the square of how many more times they did r than the least-served
+Pure, so the flows (which do no I/O) and the services apply the very same rules.
+
+The rotation's proposal is a minimum-cost matching of slots to members. A member's cost for a
+slot of role r grows with the square of how many more times they did r than the least-served
 eligible member (so nobody gets a role twice ahead of a colleague who could have taken it),
 then with how recently they did r (whoever did it least lately goes first), then with their
 load this quarter. Slots nobody can take stay empty (None) rather than double-booking.
@@ -11,7 +14,80 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from bot.calendar import WorkCalendar, to_wib, wib_to_utc
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+
+PROGRAM = "sop321"
+# The roles the SOP names; any other role is stored under the name the SM typed.
+ROLE_CODES = (
+    "mc",
+    "moderator",
+    "notulis",
+    "dokumentasi",
+    "operator",
+    "registrasi",
+    "protokol",
+)
+MAX_HEADCOUNT = 5
+MIN_LEAD_DAYS = 3  # SOP-321 step 2: at least 3 working days before the event
+ADVISED_LEAD_DAYS = 4  # step 1: early coordination advised at least 4 working days before
+REMINDER_HOUR = time(9, 0)  # WIB: when the day-before reminder goes out
+MAX_DAYS = 31  # one /tidaktersedia covers at most a month
+DOC_WINDOW = timedelta(days=14)  # how long after an event its photos are still taken
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """How far ahead a request comes, and what the SOP says about it."""
+
+    days: int  # working days from the request date (WIB) to the event date
+    earliest: date  # the earliest event date a request made today may have
+    late: bool  # fewer than MIN_LEAD_DAYS
+    refused: bool  # late, and the configuration refuses late requests
+    short: bool  # accepted with exactly MIN_LEAD_DAYS (ADVISED_LEAD_DAYS is advised)
+
+
+def lead_time(calendar: WorkCalendar, today: date, event_day: date, policy: str) -> LeadTime:
+    """Judge a request made on `today` for an event on `event_day` (policy: refuse | flag)."""
+    days = calendar.working_days_between(today, event_day)
+    late = days < MIN_LEAD_DAYS
+    return LeadTime(
+        days=days,
+        earliest=calendar.add_working_days(today, MIN_LEAD_DAYS),
+        late=late,
+        refused=late and policy != "flag",
+        short=MIN_LEAD_DAYS <= days < ADVISED_LEAD_DAYS,
+    )
+
+
+def after_working_days(calendar: WorkCalendar, moment: datetime, n: int) -> datetime:
+    """The same WIB clock time `n` working days after `moment` (a reminder's due time)."""
+    local = to_wib(moment)
+    return wib_to_utc(calendar.add_working_days(local.date(), n), local.time())
+
+
+def day_before_reminder(calendar: WorkCalendar, starts_at: datetime) -> datetime:
+    """09.00 WIB on the working day before the event."""
+    day = calendar.add_working_days(to_wib(starts_at).date(), -1)
+    return wib_to_utc(day, REMINDER_HOUR)
+
+
+def is_role_code(role: str) -> bool:
+    """True for a role the SOP names (its label comes from the catalog)."""
+    return role in ROLE_CODES
+
+
+def role_label(t: Translator, role: str) -> str:
+    """A role's name for people: the catalog's for SOP roles, the SM's own for others."""
+    return t(f"event_team.role_{role}") if is_role_code(role) else role
+
+
+# -- rotation: who takes which slot ------------------------------------------------------
 
 # The cost weights keep the criteria in order: any change in the fairness term outweighs
 # every recency and load term of a whole event (at most 999,999 per slot).

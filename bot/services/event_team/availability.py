@@ -1,8 +1,7 @@
-"""SOP-321: a member takes back dates they marked unavailable (`/tersedia`).
+"""SOP-321: a member marks days unavailable (`/tidaktersedia`) and takes them back (`/tersedia`).
 
-Marking (`/tidaktersedia`) lives with the rest of the member's side in event_team.py; this is
-its way back. The list offered is the member's own upcoming dates, and carrying out the
-choice re-reads them: only the presser's own rows, only dates not yet past, each once.
+The list `/tersedia` offers is the member's own upcoming dates, and carrying out the choice
+re-reads them: only the presser's own rows, only dates not yet past, each once.
 """
 
 from __future__ import annotations
@@ -12,11 +11,13 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from bot.calendar import format_date, to_wib
-from bot.flows import event_team_member as member_flows
+from bot.flows.event_team import member as member_flows
 from bot.flows.withdraw import MAX_SHOWN, WithdrawData
 from bot.messages import Reply, Text
 from bot.registry import Command, Outcome, Registry
 from bot.services.context import ServiceCtx, UserError
+from bot.services.event_team.common import TEAM, actor_id
+from bot.services.event_team.views import my_assignments
 from storage.event_team import MemberUnavailability
 
 
@@ -44,6 +45,36 @@ def _available_command(ctx: ServiceCtx, _args: str) -> Outcome:
     )
 
 
+def _mark_unavailable(ctx: ServiceCtx, cmd: member_flows.MarkUnavailable) -> list[Reply]:
+    member_id = actor_id(ctx)
+    known = set(
+        ctx.session.scalars(
+            select(MemberUnavailability.day).where(
+                MemberUnavailability.member_id == member_id,
+                MemberUnavailability.day.in_(cmd.days),
+            )
+        )
+    )
+    for day in cmd.days:
+        if day not in known:
+            ctx.session.add(
+                MemberUnavailability(
+                    member_id=member_id, day=day, reason=cmd.reason, created_at=ctx.now
+                )
+            )
+    ctx.audit("event_unavailable", str(member_id), days=[d.isoformat() for d in cmd.days])
+    replies: list[Reply] = [Text(ctx.t("event_team.unavailable_saved", count=len(cmd.days)))]
+    clashes = [
+        req
+        for req in my_assignments(ctx, upcoming_only=True)
+        if to_wib(req[1].starts_at).date() in cmd.days
+    ]
+    if clashes:
+        titles = ", ".join(f"#{r.id} {r.title}" for _, r in clashes)
+        replies.append(Text(ctx.t("event_team.unavailable_clash", events=titles)))
+    return replies
+
+
 def _clear_unavailable(ctx: ServiceCtx, cmd: member_flows.ClearUnavailable) -> list[Reply]:
     assert ctx.actor is not None
     wanted = [day for day in cmd.days if day >= _today(ctx)]
@@ -63,13 +94,24 @@ def _clear_unavailable(ctx: ServiceCtx, cmd: member_flows.ClearUnavailable) -> l
 
 
 def register(reg: Registry) -> None:
-    """The `/tersedia` command, its flow and what it does."""
+    """`/tidaktersedia` and `/tersedia`, their flows and what they do."""
+    reg.flow(member_flows.UNAVAILABLE_FLOW)
+    reg.command(
+        Command(
+            "tidaktersedia",
+            "event_team.cmd_tidaktersedia",
+            roles=TEAM,
+            flow="tidaktersedia",
+            order=13,
+        )
+    )
+    reg.handles(member_flows.MarkUnavailable, _mark_unavailable)
     reg.flow(member_flows.AVAILABLE_FLOW)
     reg.command(
         Command(
             "tersedia",
             "event_team.cmd_tersedia",
-            roles=frozenset({"et_member", "et_lead"}),
+            roles=TEAM,
             handler=_available_command,
             order=13,
         )
