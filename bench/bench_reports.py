@@ -56,7 +56,7 @@ from bot.reports.facts import (
 )
 from bot.reports.programs import event_team_report, mp_semesteran_report
 from bot.reports.render import write_report
-from bot.services.reports_gather import gather_half_year
+from bot.services.reports import gather_half_year
 
 YEAR = 2025
 N_EVENTS, N_VOTES, N_DUTIES = 1_000, 50_000, 52

@@ -36,12 +36,8 @@ from bot.reports.programs import (
     serawai_report,
 )
 from bot.services.context import ServiceCtx, UserError
-from bot.services.reports_gather import (
-    gather_event_team,
-    gather_half_year,
-    gather_pegasus,
-    gather_serawai,
-)
+from bot.services.reports_gather import gather_event_team, gather_pegasus
+from bot.services.reports_serawai import gather_serawai
 from storage.models import Employee, Reminder
 
 if TYPE_CHECKING:
@@ -318,3 +314,27 @@ def register(reg: Registry) -> None:
     reg.handles(flows.MakeReport, _make)
     reg.reminder(KIND, _period_ended)
     reg.keep_scheduled(keep_scheduled)
+
+
+def gather_half_year(
+    session: Session,
+    half: PeriodRef,
+    catalog: Catalog,
+    today: date,
+    calendar: WorkCalendar | None = None,
+    now: datetime | None = None,
+) -> HalfYearFacts:
+    """Each program's facts for each quarter of the half-year."""
+    first, second = (q.period for q in half.quarters())
+    return HalfYearFacts(
+        half.period,
+        (
+            gather_event_team(session, first, catalog, now),
+            gather_event_team(session, second, catalog, now),
+        ),
+        (gather_serawai(session, first), gather_serawai(session, second)),
+        (
+            gather_pegasus(session, first, today, calendar, now),
+            gather_pegasus(session, second, today, calendar, now),
+        ),
+    )
