@@ -287,11 +287,14 @@ class FakeBotAPI:
             )
 
     def enforce_rate_limits(
-        self, overall_per_second: float = 30.0, per_chat_interval: float = 1.0
+        self, overall_per_second: float = 30.0, per_chat_interval: float = 1.0, slack: float = 0.1
     ) -> None:
-        """Answer 429 to sends over the flood limits; count them in `rate_limited`."""
+        """Answer 429 to sends over the flood limits; count them in `rate_limited`.
+
+        `slack` is how many seconds' worth of sends may arrive early (bunched by the network or
+        a busy machine) before the overall limit answers 429."""
         with self._lock:
-            self.rate = RateEnforcer(overall_per_second, per_chat_interval)
+            self.rate = RateEnforcer(overall_per_second, per_chat_interval, slack)
 
     # -- building updates --------------------------------------------------------------------
 
