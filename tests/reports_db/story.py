@@ -140,6 +140,7 @@ class Story:
                 select(RoleAssignment.id, Employee.name)
                 .join(Employee, Employee.id == RoleAssignment.member_id)
                 .where(RoleAssignment.request_id == request_id)
+                .order_by(RoleAssignment.id)
             )
             ratings = tuple((aid, *scores[name]) for aid, name in served)
         self._domain(LEAD, SubmitInternalEvaluation(request_id, ratings))
