@@ -14,6 +14,7 @@ from bot.calendar import WIB
 from bot.dispatch import DispatchResult, dispatch
 from bot.messages import Channel, Choices, Inbound, Media, Reply, reply_from_dict, reply_text
 from bot.outbox import mark_sent
+from bot.services import notices
 from bot.tick import TickReport, tick
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage
@@ -132,6 +133,7 @@ class Harness:
             for row in rows:
                 got.append(Delivered(reply_from_dict(row.payload), row.kind))
                 mark_sent(session, row.id, f"t{row.id}", self.clock())
+                notices.settle(session, self.app.env, row.id, self.clock())  # as the sender does
         for item in got:
             if isinstance(item.reply, Choices):
                 self.last_choices[who] = item
