@@ -66,7 +66,7 @@ def test_a_poster_approved_after_its_hour_is_posted_at_once(bot: Harness) -> Non
 
     _submit(bot, person, "Terlambat bukan berarti gagal.")
     bot.inbox(PJ)
-    assert "langsung diposting" in texts(bot.press(PJ, "Setujui"))
+    assert "sedang diposting ke grup" in texts(bot.press(PJ, "Setujui"))
     posts = sent_rows(bot.app, "post")
     assert [(p.recipient, p.payload["path"]) for p in posts] == [
         (OFFICE_CHAT, duty(bot.app, first.id).poster_path)
