@@ -187,6 +187,7 @@ class Notice(Base):
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
     about: Mapped[str] = mapped_column(String(200))  # "Permintaan #12", in their language
     confirm: Mapped[list[Any]] = mapped_column(JSONType)  # the replies, as `reply_to_dict`
+    instead: Mapped[list[Any] | None] = mapped_column(JSONType)  # sent when one failed
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.WAITING)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]

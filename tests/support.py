@@ -117,17 +117,18 @@ class Harness:
         return self.say(who, payload=target.payload_for(label_part))
 
     def inbox(self, who: str) -> list[Delivered]:
-        """Everything queued for `who` and not yet read, oldest first."""
-        nip = who if who.isdigit() else self.nip_of(who)
+        """Everything queued for `who` (or a group chat, "-100...") not yet read, oldest first."""
+        group = who.startswith("-")
+        nip = who if who.isdigit() or group else self.nip_of(who)
         got: list[Delivered] = []
         with transaction(self.app.sessions) as session:
             employee_id = session.scalar(select(Employee.id).where(Employee.nip == nip))
+            to_them = OutboxMessage.recipient == nip
+            if not group:
+                to_them = or_(OutboxMessage.employee_id == employee_id, to_them)
             rows = session.scalars(
                 select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == "pending",
-                    or_(OutboxMessage.employee_id == employee_id, OutboxMessage.recipient == nip),
-                )
+                .where(OutboxMessage.status == "pending", to_them)
                 .order_by(OutboxMessage.id)
             )
             for row in rows:

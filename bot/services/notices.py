@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,8 +43,17 @@ class Watch:
     ctx: ServiceCtx
     head: Notice
 
-    def says(self, to: Employee | int, about: str, *confirm: str | Reply) -> None:
-        """Tell `to` this once every watched message went out; `about` names the matter."""
+    def says(
+        self,
+        to: Employee | int,
+        about: str,
+        *confirm: str | Reply,
+        instead: Sequence[Reply] = (),
+    ) -> None:
+        """Tell `to` this once every watched message went out; `about` names the matter.
+
+        `instead` replaces the plain "not reached" sentence when one of them failed.
+        """
         notice = self.head
         if notice.employee_id is not None:
             notice = Notice(
@@ -55,6 +65,7 @@ class Watch:
         notice.confirm = [
             reply_to_dict(Text(item) if isinstance(item, str) else item) for item in confirm
         ]
+        notice.instead = [reply_to_dict(item) for item in instead] or None
 
 
 @contextmanager
@@ -120,10 +131,16 @@ def _decide(ctx: ServiceCtx, group: int, changed: str | None) -> None:
         elif not statuses:
             _tell(ctx, notice, "core.notice_nobody", [])
         elif any(status in FAILED for status in live):
-            _tell(ctx, notice, "core.notice_failed", _failed_names(ctx, group))
+            if notice.instead is None:
+                _tell(ctx, notice, "core.notice_failed", _failed_names(ctx, group))
+            elif _close(ctx, notice, NoticeStatus.REPLACED):
+                _send(ctx, notice.employee_id, notice.instead, f"notice:{notice.id}:instead")
         elif _close(ctx, notice, NoticeStatus.CONFIRMED):
-            replies = [reply_from_dict(item) for item in notice.confirm]
-            ctx.notify(notice.employee_id, replies, kind=NOTICE_KIND, key=f"notice:{notice.id}")
+            _send(ctx, notice.employee_id, notice.confirm, f"notice:{notice.id}")
+
+
+def _send(ctx: ServiceCtx, to: int, replies: list[Any], key: str) -> None:
+    ctx.notify(to, [reply_from_dict(item) for item in replies], kind=NOTICE_KIND, key=key)
 
 
 def _failed_names(ctx: ServiceCtx, group: int) -> list[str]:
@@ -147,7 +164,7 @@ def _tell(
     person = ctx.employee(notice.employee_id)
     admins = [a for a in ctx.holders("admin") if a.id != person.id and a.name not in names]
     text = ctx.t_for(person, key, about=notice.about, names=", ".join(names))
-    if admins:
+    if admins and not late:  # the sender alerts a send failure; a later report, nobody yet
         text += " " + ctx.t_for(person, "core.notice_admins_told")
     tag = f"notice:{notice.id}:" + (f"late:{'+'.join(names)}"[:150] if late else "instead")
     ctx.notify(person, [Text(text)], kind=NOTICE_KIND, key=tag)

@@ -18,6 +18,7 @@ from bot.calendar import to_wib
 from bot.sender import Pace, Sender
 from storage.db import transaction
 from storage.models import Employee
+from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.test_server import IRFAN_PHONE, IRFAN_TG, Bot, running  # noqa: F401
 
 LEAD_PHONE = "+6281200000003"  # Rudi Hartono, Ketua Event Team in the demo directory
@@ -126,3 +127,34 @@ async def test_a_blocked_telegram_chat_is_told_as_it_is(bot: Bot) -> None:
     assert "pemberitahuan untuk Sri Wahyuni belum terkirim" in to_sm[-1]
     alerts = [c.params["text"] for c in bot.bot_api.sent() if c.params["chat_id"] == ADMIN_TG]
     assert ["Sri Wahyuni" in alert for alert in alerts] == [True]
+
+
+async def _status(bot: Bot, sid: str, status: str, code: str) -> None:
+    """POST a signed Twilio status callback, as Twilio would."""
+    form = {
+        "MessageSid": sid,
+        "MessageStatus": status,
+        "ErrorCode": code,
+        "AccountSid": bot.twilio.account_sid,
+    }
+    signature = bot.validator.compute_signature(f"{PUBLIC_BASE_URL}/whatsapp/status", form)
+    response = await bot.http.post(
+        "/whatsapp/status", data=form, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code in (200, 204)
+
+
+async def test_a_lead_whatsapp_reports_undelivered_later_is_corrected(bot: Bot) -> None:
+    await _request_over_whatsapp(bot)
+    to_lead = [m for m in bot.twilio.messages if m["To"] == f"whatsapp:{LEAD_PHONE}"]
+    assert len(to_lead) == 1
+    assert _sm_after_kirim(bot)[-1].startswith("📨 Ketua Event Team dan CC sudah diberi tahu")
+
+    await _status(bot, to_lead[0]["sid"], "undelivered", "63016")
+    await _status(bot, to_lead[0]["sid"], "undelivered", "63016")  # Twilio may say it twice
+    await bot.deliver()
+    assert _sm_after_kirim(bot)[-1] == (
+        "⚠️ Ralat — Permintaan #1: pemberitahuan untuk Rudi Hartono ternyata tidak sampai. "
+        "Mohon sampaikan langsung kepada yang bersangkutan."
+    )
+    assert sum("Ralat" in body for body in _sm_after_kirim(bot)) == 1

@@ -118,9 +118,13 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     assert quote.removesuffix(" 💪") in posts[0].payload["caption"]
     assert "Agus Salim" in posts[0].payload["caption"]
 
-    # ...and Humas gets the poster and caption to forward, and sends proof of each post.
+    # ...and once the group has it, Humas gets the poster and caption to forward, and sends
+    # proof of each post.
+    assert bot.inbox(HUMAS) == []
+    assert [m.kind for m in bot.inbox(OFFICE_CHAT)] == ["post"]
     handed = bot.inbox(HUMAS)
-    assert "grup Telegram kantor" in texts(handed)
+    assert "sudah diposting otomatis ke grup Telegram kantor" in texts(handed)
+    assert "Poster Pegasus Anda sudah diposting hari ini" in texts(bot.inbox(agus))
     assert any(isinstance(m.reply, Image) and m.reply.path == posted.poster_path for m in handed)
     assert "grup WhatsApp" in texts(bot.press(HUMAS, "Bukti grup WhatsApp"))
     more = texts(bot.say(HUMAS, media=(photo("screenshot-wa"),)))

@@ -31,6 +31,11 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column(
+            "instead",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("created_at", storage.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("settled_at", storage.base.UTCDateTime(timezone=True), nullable=True),
