@@ -12,12 +12,16 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest_asyncio
-from sqlalchemy import update
+from PIL import Image as PILImage
+from sqlalchemy import select, update
 
 from bot.calendar import to_wib
 from bot.sender import Pace, Sender
+from bot.services.context import ServiceCtx
+from bot.tick import tick
 from storage.db import transaction
 from storage.models import Employee
+from storage.pegasus import Duty, DutyStatus, RosterPeriod
 from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.test_server import IRFAN_PHONE, IRFAN_TG, Bot, running  # noqa: F401
 
@@ -158,3 +162,91 @@ async def test_a_lead_whatsapp_reports_undelivered_later_is_corrected(bot: Bot) 
         "Mohon sampaikan langsung kepada yang bersangkutan."
     )
     assert sum("Ralat" in body for body in _sm_after_kirim(bot)) == 1
+
+
+# -- Pegasus: "posted automatically" only once the office group has it --------------------
+
+OFFICE_GROUP = -1001234567890
+HUMAS_TG = 7300  # Maya Sari holds the Humas role in the demo directory
+
+
+def _approved_poster_due_now(bot: Bot) -> None:
+    """Irfan's approved poster, its 08:00 posting moment now, the scheduler's reminder set."""
+    poster = bot.app.settings.media_dir / "pegasus" / "poster.png"
+    poster.parent.mkdir(parents=True, exist_ok=True)
+    PILImage.new("RGB", (64, 64), "navy").save(poster)
+    bot.app.settings.telegram_office_chat_id = str(OFFICE_GROUP)
+    now = bot.app.clock()
+    today = to_wib(now).date()
+    with transaction(bot.app.sessions) as session:
+        for name, chat in (("Maya Sari", HUMAS_TG), ("Irfan Maulana", IRFAN_TG)):
+            session.execute(
+                update(Employee)
+                .where(Employee.name == name)
+                .values(telegram_id=str(chat), preferred_channel="telegram")
+            )
+        irfan = session.scalars(select(Employee).where(Employee.phone == IRFAN_PHONE)).one()
+        period = RosterPeriod(
+            start_date=today,
+            end_date=today,
+            weeks=1,
+            weekday=min(today.weekday(), 4),  # a weekday, as the roster requires
+            per_week=1,
+            created_at=now,
+        )
+        session.add(period)
+        session.flush()
+        duty = Duty(
+            period_id=period.id,
+            week=1,
+            posting_date=today,
+            employee_id=irfan.id,
+            status=DutyStatus.APPROVED,
+            quote="Satu data, satu semangat.",
+            poster_path=str(poster),
+            approved_at=now,
+        )
+        session.add(duty)
+        session.flush()
+        ServiceCtx(env=bot.app.env, session=session, now=now).schedule(
+            f"test:post:{duty.id}", "pegasus.post", now, args={"duty_id": duty.id}
+        )
+
+
+def _texts_to(bot: Bot, chat: int) -> list[str]:
+    return [
+        c.params.get("text") or c.params.get("caption") or ""
+        for c in bot.bot_api.sent()
+        if c.params["chat_id"] == chat
+    ]
+
+
+async def test_humas_hears_posted_automatically_only_after_the_group_has_it(bot: Bot) -> None:
+    _approved_poster_due_now(bot)
+    tick(bot.app)
+    await bot.deliver()
+
+    sent = bot.bot_api.sent()
+    group = next(i for i, c in enumerate(sent) if c.params["chat_id"] == OFFICE_GROUP)
+    humas = next(i for i, c in enumerate(sent) if c.params["chat_id"] == HUMAS_TG)
+    assert sent[group].method == "sendPhoto"
+    assert group < humas
+    assert "sudah diposting otomatis ke grup Telegram kantor" in _texts_to(bot, HUMAS_TG)[0]
+    assert "sudah diposting hari ini" in _texts_to(bot, IRFAN_TG)[-1]
+
+
+async def test_a_failed_group_post_asks_humas_to_post_it(bot: Bot) -> None:
+    _admin_on_telegram(bot)
+    bot.bot_api.blocked_chats.add(OFFICE_GROUP)
+    _approved_poster_due_now(bot)
+    tick(bot.app)
+    await bot.deliver()
+
+    to_humas = _texts_to(bot, HUMAS_TG)
+    assert not [text for text in to_humas if "sudah diposting" in text]
+    assert "belum bisa diposting otomatis" in to_humas[0]
+    assert len(to_humas) == 4  # the word, the poster, its caption, the proof buttons
+    to_author = _texts_to(bot, IRFAN_TG)
+    assert not [text for text in to_author if "sudah diposting" in text]
+    assert "Humas diminta mempostingnya" in to_author[-1]
+    assert len(_texts_to(bot, ADMIN_TG)) == 1  # the failed post, alerted
