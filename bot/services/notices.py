@@ -32,6 +32,7 @@ FAILED = frozenset({OutboxStatus.FAILED})
 WITHDRAWN = frozenset({OutboxStatus.CANCELLED})  # taken back on purpose: neither way
 SETTLED = REACHED | FAILED | WITHDRAWN
 
+MAX_NAMES = 5  # who was not reached, by name; more are counted
 NOTICE_KIND = "notification"  # a proactive message, like the notifications it follows
 ALERT_KIND = "admin_alert"  # the sender's kind for admin alerts
 
@@ -163,7 +164,10 @@ def _tell(
     assert notice.employee_id is not None
     person = ctx.employee(notice.employee_id)
     admins = [a for a in ctx.holders("admin") if a.id != person.id and a.name not in names]
-    text = ctx.t_for(person, key, about=notice.about, names=", ".join(names))
+    shown = ", ".join(names[:MAX_NAMES])
+    if len(names) > MAX_NAMES:
+        shown = ctx.t_for(person, "core.notice_and_more", names=shown, n=len(names) - MAX_NAMES)
+    text = ctx.t_for(person, key, about=notice.about, names=shown)
     if admins and not late:  # the sender alerts a send failure; a later report, nobody yet
         text += " " + ctx.t_for(person, "core.notice_admins_told")
     tag = f"notice:{notice.id}:" + (f"late:{'+'.join(names)}"[:150] if late else "instead")
