@@ -72,6 +72,8 @@ class ServiceCtx:
     # shown to the actor land there instead of in a second copy of the row.
     conversation: outbox.Choosing | None = None
     sent: list[tuple[int, str]] = field(default_factory=list)  # (employee id, kind), for logs
+    # While set (`bot.services.notices.watch`), what `notify` queues is what a notice speaks of.
+    notice_id: int | None = None
     _conversations: dict[int, Conversation] = field(default_factory=dict, repr=False)
 
     @property
@@ -138,6 +140,7 @@ class ServiceCtx:
             employee_id=row.id,
             kind=kind,
             key=key,
+            notice_id=self.notice_id,
         )
         self.sent.append((row.id, kind))
 
