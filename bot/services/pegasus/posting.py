@@ -15,6 +15,7 @@ from bot.services.pegasus.common import (
 )
 from bot.services.pegasus.proofs import proof_buttons
 from storage import reminders
+from storage.models import Lane
 from storage.pegasus import Duty, DutyStatus
 
 
@@ -43,6 +44,7 @@ def post_now(ctx: ServiceCtx, duty: Duty) -> None:
             now=ctx.now,
             kind="post",
             key=f"pegasus:post:{duty.id}:telegram",
+            lane=Lane.BULK,  # an announcement to the whole office group
         )
         duty.telegram_posted = True
     duty.status = DutyStatus.POSTED
