@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from bisect import bisect_left
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,7 @@ from bot.sender import Pace, Sender
 from storage.db import transaction
 from tests.channels.conftest import Sink
 from tests.fakes.bot_api import FakeBotAPI
-from tests.fakes.clock import DrivenClock, drive
+from tests.fakes.clock import DrivenClock, drive, most_in_a_second
 
 CHAT = "111"
 
@@ -212,19 +211,14 @@ async def test_timeout_is_transient(bot_api: FakeBotAPI, tg_settings: Settings) 
         await app.shutdown()
 
 
-def _most_in_a_second(arrivals: list[float], step: float) -> int:
-    """The most sends that arrived within any one second (to the driven clock's step)."""
-    times = sorted(arrivals)
-    return max((bisect_left(times, t + 1.0 - step) - i for i, t in enumerate(times)), default=0)
-
-
 async def _paced_sends(
     engine: Engine,
     tg_settings: Settings,
     bot_api: FakeBotAPI,
+    telegram: TelegramApp,
     recipients: list[str],
     pace: Pace,
-) -> DrivenClock:
+) -> None:
     """Queue one message per recipient and let the outbox sender deliver them on a driven
     clock the fake Bot API counts on too."""
     clock = DrivenClock()
@@ -242,53 +236,50 @@ async def _paced_sends(
                 now=app.clock(),
                 kind="notification",
             )
-    telegram = build_application(tg_settings, Sink(), rate_limit=False)  # our pacing only
-    await telegram.initialize()
-    try:
-        sender = Sender(
-            app,
-            {Channel.TELEGRAM: TelegramSender(telegram.bot, per_chat_interval=0)},
-            paces={Channel.TELEGRAM: pace},
-            clock=clock,
-        )
+    sender = Sender(
+        app,
+        {Channel.TELEGRAM: TelegramSender(telegram.bot, per_chat_interval=0)},
+        paces={Channel.TELEGRAM: pace},
+        clock=clock,
+    )
 
-        async def drain() -> None:
-            while await sender.drain_once():
-                pass
+    async def drain() -> None:
+        while await sender.drain_once():
+            pass
 
-        draining = asyncio.ensure_future(drain())
-        await drive(
-            clock,
-            sender.limiters.values(),
-            lambda: len(bot_api.arrivals()),
-            draining.done,
-            step=STEP,
-        )
-        await draining
-    finally:
-        await telegram.shutdown()
-    return clock
+    draining = asyncio.ensure_future(drain())
+    await drive(
+        clock, sender.limiters.values(), lambda: len(bot_api.arrivals()), draining.done, step=STEP
+    )
+    await draining
 
 
 STEP = 1 / 128  # seconds the driven clock moves at a time (exact in binary)
 
 
 async def test_overall_flood_limit_is_respected(
-    engine: Engine, tg_settings: Settings, bot_api: FakeBotAPI
+    engine: Engine, tg_settings: Settings, bot_api: FakeBotAPI, unpaced_tg_app: TelegramApp
 ) -> None:
     # 45 chats at the sender's 29/s, against Telegram's 30/s counted on the same clock.
     await _paced_sends(
-        engine, tg_settings, bot_api, [str(1000 + i) for i in range(45)], Pace(29.0, 1.0)
+        engine,
+        tg_settings,
+        bot_api,
+        unpaced_tg_app,
+        [str(1000 + i) for i in range(45)],
+        Pace(29.0, 1.0),
     )
     assert len(bot_api.sent()) == 45
     assert bot_api.rate_limited == 0
-    assert _most_in_a_second(bot_api.arrivals(), STEP) <= 29
+    assert most_in_a_second(bot_api.arrivals(), STEP) <= 29
 
 
 async def test_one_message_per_second_per_chat(
-    engine: Engine, tg_settings: Settings, bot_api: FakeBotAPI
+    engine: Engine, tg_settings: Settings, bot_api: FakeBotAPI, unpaced_tg_app: TelegramApp
 ) -> None:
-    await _paced_sends(engine, tg_settings, bot_api, [CHAT, CHAT, CHAT], Pace(29.0, 1.0))
+    await _paced_sends(
+        engine, tg_settings, bot_api, unpaced_tg_app, [CHAT, CHAT, CHAT], Pace(29.0, 1.0)
+    )
     assert [c.params["text"] for c in bot_api.sent()] == [
         "Pengumuman 0",
         "Pengumuman 1",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 from bot.pacing import Limiter
@@ -80,3 +81,9 @@ async def drive(
             continue
         clock.advance(step)
     raise AssertionError(f"not done after {max_steps} steps of {step} s")
+
+
+def most_in_a_second(arrivals: Iterable[float], step: float) -> int:
+    """The most sends that arrived within any one second (to the driven clock's step)."""
+    times = sorted(arrivals)
+    return max((bisect_left(times, t + 1.0 - step) - i for i, t in enumerate(times)), default=0)
