@@ -111,14 +111,19 @@ class Sender:
         self.in_hand: dict[Channel, int] = defaultdict(int)
         self.ready: dict[Channel, int] = defaultdict(int)
         self.tasks: set[asyncio.Task[None]] = set()
+        self.drained: set[Channel] = set()  # channels whose last claim found all there was
         self.wake = asyncio.Event()
         self.stats = SenderStats()
 
     def nudge(self) -> None:
-        """Wake the loop (safe to call from any thread)."""
+        """Something was queued: wake the loop (safe to call from any thread)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.wake.set)
+            loop.call_soon_threadsafe(self._queued)
+
+    def _queued(self) -> None:
+        self.drained.clear()
+        self.wake.set()
 
     _loop: asyncio.AbstractEventLoop | None = None
 
@@ -128,10 +133,14 @@ class Sender:
         Claims top up what is being sent whenever half a claim's worth has gone, so a new
         answer waits for about half a second of sending, not for a whole batch.
         """
-        self._loop = asyncio.get_running_loop()
+        self._loop = loop = asyncio.get_running_loop()
         self.app.on_queued = self.nudge
+        looked = loop.time()
         while not stop.is_set():
             self.wake.clear()
+            if loop.time() - looked >= poll:  # look again: another instance's rows, retries due
+                self.drained.clear()
+                looked = loop.time()
             try:
                 claimed = await self._top_up()
             except Exception:  # the database went away, a driver hiccup: keep the loop alive
@@ -166,6 +175,8 @@ class Sender:
         """Claim for every channel whose sends in hand have fallen to half a claim."""
         claimed = 0
         for channel in self.channels:
+            if channel in self.drained:
+                continue
             size = self._claim_size(channel)
             room = min(size - self.ready[channel], self.batch - self.in_hand[channel])
             if room >= max(1, size // 2):
@@ -175,6 +186,8 @@ class Sender:
     async def _take(self, channel: Channel, size: int) -> int:
         """Claim up to `size` messages and hand each to its recipient's chain."""
         rows = await asyncio.to_thread(self._claim, channel, size)
+        if len(rows) < size:  # nothing more is due: claim again when told or at the poll
+            self.drained.add(channel)
         for item in rows:
             key = (channel, item[1].recipient)
             self.in_hand[channel] += 1

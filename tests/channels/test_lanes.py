@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from bot.dispatch import dispatch
 from bot.handlers.telegram import TelegramApp, TelegramSender
 from bot.messages import Channel, Inbound, Text
 from bot.outbox import put
-from bot.sender import Pace, Sender
+from bot.sender import CLAIM_HORIZON, Pace, Sender
 from storage.db import transaction
 from storage.models import Lane, OutboxMessage
 from tests.fakes.bot_api import FakeBotAPI
@@ -194,3 +195,31 @@ async def test_two_senders_on_one_postgresql_database_keep_to_the_rate_together(
     assert all(s.stats.sent > 0 for s in senders)  # both instances sent
     assert bot_api.rate_limited == 0
     assert most_in_a_second(bot_api.arrivals(), STEP) <= rate
+
+
+async def test_an_answer_written_while_a_broadcast_drains_waits_for_one_claim_at_most(
+    one: tuple[App, Sender], bot_api: FakeBotAPI, driven: DrivenClock
+) -> None:
+    app, sender = one
+    _broadcast(app, 200)
+    stop = asyncio.Event()
+    running = asyncio.ensure_future(sender.run(stop))
+    limiters = sender.limiters.values()
+
+    def arrived() -> int:
+        return len(bot_api.arrivals())
+
+    await drive(driven, limiters, arrived, lambda: arrived() >= 50, step=STEP)
+    _write(app, 5555)  # someone writes while the broadcast is a quarter through
+    before = len(_chats(bot_api))
+    await drive(driven, limiters, arrived, lambda: 5555 in _chats(bot_api), step=STEP)
+    chats = _chats(bot_api)
+    overtaken = chats.index(5555) - before  # bulk messages sent while the answer waited
+    assert overtaken <= 2 * math.ceil(29 * CLAIM_HORIZON)  # two claims of the sender's
+    assert len(chats) < 150  # the broadcast was still going
+    stop.set()
+    await drive(driven, limiters, arrived, running.done, step=STEP)
+    await running
+    assert sorted(c for c in _chats(bot_api) if c != 5555) == [
+        BROADCAST_FIRST_CHAT + i for i in range(200)
+    ]
