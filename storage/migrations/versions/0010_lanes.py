@@ -21,8 +21,10 @@ PENDING = sa.text("status = 'pending'")
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.add_column(sa.Column("lane", sa.SmallInteger(), server_default="1", nullable=False))
-    # What was queued as a reply to someone's own message is an answer.
+    # What was queued as a reply to someone's own message is an answer; broadcasts and the
+    # office post are bulk; everything else stays personal.
     op.execute("UPDATE outbox SET lane = 0 WHERE kind = 'reply'")
+    op.execute("UPDATE outbox SET lane = 2 WHERE kind IN ('broadcast', 'post')")
     with op.batch_alter_table("outbox") as batch_op:
         batch_op.drop_index("ix_outbox_due", sqlite_where=PENDING, postgresql_where=PENDING)
         batch_op.create_index(
