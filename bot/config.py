@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str = ""
     twilio_api_base_url: str = ""
     twilio_messages_per_second: float = 1.0
+    # The share of send slots bulk messages (broadcasts, ballots) keep while answers wait.
+    outbox_bulk_share: float = Field(default=0.2, ge=0.0, le=1.0)
     # Content SIDs of approved templates, per message kind, for outside the 24-hour window:
     # "reminder=HX...,notification=HX..."
     twilio_templates: str = ""

@@ -1,4 +1,9 @@
-"""Writing messages to the outbox (in the caller's transaction) and claiming them to send."""
+"""Writing messages to the outbox (in the caller's transaction) and claiming them to send.
+
+Every message has a lane (`storage.models.Lane`): answers to a person's own input go first,
+then personal notices and reminders, then bulk (broadcasts, ballots, announcements); within
+a lane the oldest due first. Bulk keeps a fixed share of every claim, so it never starves.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Choices, Reply, reply_to_dict
-from storage.models import Employee, OutboxMessage, OutboxStatus
+from storage.models import Employee, Lane, OutboxMessage, OutboxStatus
 
 
 def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel, str]:
@@ -90,18 +95,24 @@ def put(
     kind: str = "reply",
     key: str | None = None,
     notice_id: int | None = None,
+    lane: Lane | None = None,
 ) -> None:
     """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
+
+    The lane defaults to an answer for a reply and to personal for anything else.
 
     One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
     (or that a racing writer queues first) is skipped without a lookup or a savepoint.
     """
+    if lane is None:
+        lane = Lane.ANSWER if kind == "reply" else Lane.PERSONAL
     rows = [
         {
             "channel": channel.value,
             "recipient": recipient,
             "employee_id": employee_id,
             "kind": kind,
+            "lane": int(lane),
             "payload": reply_to_dict(reply),
             "status": OutboxStatus.PENDING.value,
             "attempts": 0,
@@ -126,28 +137,56 @@ def claim(
     worker: str,
     limit: int = 50,
     recipient: str | None = None,
+    bulk_room: int | None = None,
 ) -> list[OutboxMessage]:
-    """Take due pending messages for sending; on PostgreSQL other workers skip them."""
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.channel == channel.value,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    if recipient is not None:
-        query = query.where(OutboxMessage.recipient == recipient)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(session.scalars(query))
+    """Take due pending messages for sending; on PostgreSQL other workers skip them.
+
+    Answers first, then personal messages, each lane oldest due first; while bulk waits it
+    gets `bulk_room` of the rows (a fifth unless told), and whatever the other lanes leave.
+    """
+    if bulk_room is None:
+        bulk_room = limit // 5
+    bulk_room = min(bulk_room, limit)
+    urgent = _due(session, channel, now, recipient, False, limit - bulk_room)
+    bulk = _due(session, channel, now, recipient, True, limit - len(urgent))
+    if len(urgent) == limit - bulk_room and len(bulk) < bulk_room:  # bulk left room over
+        urgent += _due(session, channel, now, recipient, False, bulk_room - len(bulk))
+    rows = urgent + bulk
     for row in rows:
         row.status = OutboxStatus.SENDING
         row.claimed_by = worker
         row.attempts += 1
         row.next_attempt_at = now  # the claim time, so a dead worker's claim can be released
+    return rows
+
+
+def _due(
+    session: Session,
+    channel: Channel,
+    now: datetime,
+    recipient: str | None,
+    bulk: bool,
+    limit: int,
+) -> list[OutboxMessage]:
+    """Due pending rows of the bulk lane, or of the lanes before it, in claim order."""
+    if limit <= 0:
+        return []
+    query = select(OutboxMessage).where(
+        OutboxMessage.channel == channel.value,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        OutboxMessage.lane == Lane.BULK if bulk else OutboxMessage.lane < Lane.BULK,
+    )
+    if recipient is not None:
+        query = query.where(OutboxMessage.recipient == recipient)
+    query = query.order_by(
+        OutboxMessage.lane, OutboxMessage.next_attempt_at, OutboxMessage.id
+    ).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.scalars(query))
+    for row in rows:  # taken: the next query of this claim must not see them again
+        row.status = OutboxStatus.SENDING
     return rows
 
 

@@ -3,7 +3,9 @@
 Each pass claims due messages (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so two running
 instances never take the same row), sends them concurrently across recipients but one at a
 time per recipient (Telegram allows about one message a second per chat), under one overall
-rate (Telegram about 30/s; Twilio as configured). A 429, a 5xx or a timeout is retried with
+rate (Telegram about 30/s; Twilio as configured), which on PostgreSQL every instance shares
+(`bot/pacing.py`). A pass claims about half a second's worth of messages, answers first and
+bulk with its fixed share (`bot/outbox.py`), so an answer waits for no broadcast. A 429, a 5xx or a timeout is retried with
 exponential backoff, honouring `retry_after`; a permanent failure is marked failed with its
 reason and reported to the admins. A crash between claim and send leaves the row `sending`;
 the scheduler returns it to the queue after a few minutes (delivery is at least once).
@@ -13,9 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
-import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,6 +29,14 @@ from bot import outbox
 from bot.app import App
 from bot.handlers.base import ChannelSender, Delivery, PermanentSendError, TransientSendError
 from bot.messages import Channel, Text, reply_from_dict
+from bot.pacing import (
+    Limiter,
+    MonotonicClock,
+    PaceClock,
+    RateLimiter,
+    SharedRateLimiter,
+    WallClock,
+)
 from bot.services import notices
 from bot.services.context import ServiceCtx
 from storage.db import transaction
@@ -36,6 +46,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 ALERT_KIND = "admin_alert"
+CLAIM_HORIZON = 0.5  # seconds of sending claimed at once: how long a new answer can wait
 
 
 @dataclass
@@ -45,24 +56,6 @@ class Pace:
     per_second: float  # overall
     per_chat_interval: float = 0.0  # seconds between two messages to one recipient
     group_per_minute: int = 0  # Telegram groups and channels (negative chat ids)
-
-
-class RateLimiter:
-    """An even-spaced overall limit: never more than `per_second` in any one second."""
-
-    def __init__(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
-        self.next_at = 0.0
-        self.lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        """Wait for this send's turn."""
-        async with self.lock:
-            now = time.monotonic()
-            at = max(now, self.next_at)
-            self.next_at = at + self.interval
-        if at > now:
-            await asyncio.sleep(at - now)
 
 
 @dataclass
@@ -94,70 +87,135 @@ class Sender:
         worker: str = "sender",
         paces: Mapping[Channel, Pace] | None = None,
         batch: int = 100,
+        clock: PaceClock | None = None,
     ) -> None:
         self.app = app
         self.channels = dict(channels)
         self.worker = worker
         self.paces = dict(paces or default_paces(app))
         self.batch = batch
-        self.limiters = {
-            ch: RateLimiter(self.paces.get(ch, Pace(30.0)).per_second) for ch in self.channels
-        }
+        shared = app.engine.dialect.name == "postgresql"  # SQLite: one process
+        self.clock = clock or (WallClock() if shared else MonotonicClock())
+        self.limiters: dict[Channel, Limiter] = {}
+        for ch in self.channels:
+            rate = self.paces.get(ch, Pace(30.0)).per_second
+            self.limiters[ch] = (
+                SharedRateLimiter(app.engine, ch.value, rate, self.clock)
+                if shared
+                else RateLimiter(rate, self.clock)
+            )
+        self.bulk_credit: dict[Channel, float] = defaultdict(float)
         self.last_to: dict[tuple[Channel, str], float] = {}
+        # Messages claimed and not yet done, each recipient's in order; how many are in hand
+        # per channel, and how many chains are ready to send (not waiting for their chat).
+        self.chains: dict[tuple[Channel, str], deque[tuple[int, Delivery]]] = {}
+        self.in_hand: dict[Channel, int] = defaultdict(int)
+        self.ready: dict[Channel, int] = defaultdict(int)
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.drained: set[Channel] = set()  # channels whose last claim found all there was
         self.wake = asyncio.Event()
         self.stats = SenderStats()
 
     def nudge(self) -> None:
-        """Wake the loop (safe to call from any thread)."""
+        """Something was queued: wake the loop (safe to call from any thread)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self.wake.set)
+            loop.call_soon_threadsafe(self._queued)
+
+    def _queued(self) -> None:
+        self.drained.clear()
+        self.wake.set()
 
     _loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, stop: asyncio.Event, poll: float = 1.0) -> None:
-        """Send until `stop` is set, then finish what is ready and return."""
-        self._loop = asyncio.get_running_loop()
+        """Send until `stop` is set, then finish what is ready and return.
+
+        Claims top up what is being sent whenever half a claim's worth has gone, so a new
+        answer waits for about half a second of sending, not for a whole batch.
+        """
+        self._loop = loop = asyncio.get_running_loop()
         self.app.on_queued = self.nudge
+        looked = loop.time()
         while not stop.is_set():
+            self.wake.clear()
+            if loop.time() - looked >= poll:  # look again: another instance's rows, retries due
+                self.drained.clear()
+                looked = loop.time()
             try:
-                sent = await self.drain_once()
+                claimed = await self._top_up()
             except Exception:  # the database went away, a driver hiccup: keep the loop alive
                 # Rows claimed by the failed pass are released as stuck sends and retried.
                 log.exception("sender pass failed; trying again in %.0f s", poll)
-                sent = 0
-            if sent:
+                claimed = 0
+            if claimed:
                 continue
-            self.wake.clear()
             waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
             await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waiters:
                 waiter.cancel()
         # Shutting down: deliver what is already due, so nothing queued waits for a restart.
+        await self._settle()
         for _ in range(20):
             if not await self.drain_once():
                 break
 
     async def drain_once(self) -> int:
-        """One pass over every channel; how many messages were handled."""
+        """One claim per channel, sent to the end; how many messages were handled."""
         handled = 0
         for channel in self.channels:
-            rows = await asyncio.to_thread(self._claim, channel)
-            if not rows:
-                continue
-            handled += len(rows)
-            by_recipient: dict[str, list[tuple[int, Delivery]]] = defaultdict(list)
-            for row_id, delivery in rows:
-                by_recipient[delivery.recipient].append((row_id, delivery))
-            await asyncio.gather(
-                *(self._send_chain(channel, items) for items in by_recipient.values())
-            )
+            handled += await self._take(channel, self._claim_size(channel))
+        await self._settle()
         return handled
 
-    def _claim(self, channel: Channel) -> list[tuple[int, Delivery]]:
+    def _claim_size(self, channel: Channel) -> int:
+        rate = self.paces.get(channel, Pace(30.0)).per_second
+        return min(self.batch, max(1, math.ceil(rate * CLAIM_HORIZON)))
+
+    async def _top_up(self) -> int:
+        """Claim for every channel whose sends in hand have fallen to half a claim."""
+        claimed = 0
+        for channel in self.channels:
+            if channel in self.drained:
+                continue
+            size = self._claim_size(channel)
+            room = min(size - self.ready[channel], self.batch - self.in_hand[channel])
+            if room >= max(1, size // 2):
+                claimed += await self._take(channel, room)
+        return claimed
+
+    async def _take(self, channel: Channel, size: int) -> int:
+        """Claim up to `size` messages and hand each to its recipient's chain."""
+        rows = await asyncio.to_thread(self._claim, channel, size)
+        if len(rows) < size:  # nothing more is due: claim again when told or at the poll
+            self.drained.add(channel)
+        for item in rows:
+            key = (channel, item[1].recipient)
+            self.in_hand[channel] += 1
+            chain = self.chains.get(key)
+            if chain is not None:
+                chain.append(item)
+                continue
+            self.chains[key] = chain = deque([item])
+            self.ready[channel] += 1
+            task = asyncio.create_task(self._send_chain(channel, key, chain))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        return len(rows)
+
+    async def _settle(self) -> None:
+        """Wait until every chain has sent what it was handed."""
+        while self.tasks:
+            await asyncio.gather(*self.tasks)
+
+    def _claim(self, channel: Channel, size: int) -> list[tuple[int, Delivery]]:
         now = self.app.clock()
+        # Bulk's share accrues claim by claim, so even one-at-a-time claims give it its turn.
+        self.bulk_credit[channel] += size * self.app.settings.outbox_bulk_share
+        room = min(size, int(self.bulk_credit[channel]))
+        self.bulk_credit[channel] -= room
         with transaction(self.app.sessions) as session:
-            rows = outbox.claim(session, channel, now, self.worker, self.batch)
+            rows = outbox.claim(session, channel, now, self.worker, size, bulk_room=room)
             employee_ids = {r.employee_id for r in rows if r.employee_id is not None}
             last_inbound = {
                 e.id: e.wa_last_inbound_at
@@ -180,19 +238,38 @@ class Sender:
                 )
             return deliveries
 
-    async def _send_chain(self, channel: Channel, items: list[tuple[int, Delivery]]) -> None:
+    async def _send_chain(
+        self, channel: Channel, key: tuple[Channel, str], chain: deque[tuple[int, Delivery]]
+    ) -> None:
+        """One recipient's messages in order, paced per chat; counted as ready unless pacing."""
         pace = self.paces.get(channel, Pace(30.0))
-        for row_id, delivery in items:
-            interval = pace.per_chat_interval
-            if pace.group_per_minute and delivery.recipient.startswith("-"):
-                interval = max(interval, 60.0 / pace.group_per_minute)
-            key = (channel, delivery.recipient)
-            wait = self.last_to.get(key, 0.0) + interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            await self.limiters[channel].wait()
-            self.last_to[key] = time.monotonic()
-            await self._send_one(channel, row_id, delivery)
+        try:
+            while chain:
+                row_id, delivery = chain[0]
+                interval = pace.per_chat_interval
+                if pace.group_per_minute and delivery.recipient.startswith("-"):
+                    interval = max(interval, 60.0 / pace.group_per_minute)
+                last = self.last_to.get(key)
+                wait = 0.0 if last is None else last + interval - self.clock.now()
+                if wait > 0:
+                    self.ready[channel] -= 1
+                    try:
+                        await self.clock.sleep(wait)
+                    finally:
+                        self.ready[channel] += 1
+                await self.limiters[channel].wait()
+                self.last_to[key] = self.clock.now()
+                try:
+                    await self._send_one(channel, row_id, delivery)
+                except Exception:  # the row stays claimed and is released as a stuck send
+                    log.exception("recording outbox %s failed", row_id)
+                chain.popleft()
+                self.in_hand[channel] -= 1
+                self.wake.set()
+        finally:
+            self.ready[channel] -= 1
+            self.in_hand[channel] -= len(chain)
+            del self.chains[key]
 
     async def _send_one(self, channel: Channel, row_id: int, delivery: Delivery) -> None:
         try:

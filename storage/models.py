@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -130,15 +132,27 @@ class OutboxStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class Lane(enum.IntEnum):
+    """Which messages go first: answers to a person's own input, then personal notices and
+    reminders, then bulk (broadcasts, ballots, announcements). Stored by value."""
+
+    ANSWER = 0
+    PERSONAL = 1
+    BULK = 2
+
+
 class OutboxMessage(Base):
     """A message waiting for, or done with, the sender. Written in the same transaction."""
 
     __tablename__ = "outbox"
     __table_args__ = (
+        # The claim: per channel, lane by lane, oldest due first.
         Index(
-            "ix_outbox_due",
+            "ix_outbox_lane_due",
             "channel",
+            "lane",
             "next_attempt_at",
+            "id",
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
@@ -149,6 +163,7 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(String(64))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32), default="reply")
+    lane: Mapped[int] = mapped_column(SmallInteger, default=Lane.PERSONAL, server_default="1")
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -191,6 +206,19 @@ class Notice(Base):
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.WAITING)
     created_at: Mapped[datetime]
     settled_at: Mapped[datetime | None]
+
+
+class SendRate(Base):
+    """One channel's send slots, shared by every instance on the database (PostgreSQL).
+
+    `next_at` is the wall-clock time (seconds since the epoch) of the channel's next free
+    slot; a sender takes slots by moving it forward in one atomic UPDATE ... RETURNING.
+    """
+
+    __tablename__ = "send_rates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    next_at: Mapped[float] = mapped_column(Float(precision=53), default=0.0)
 
 
 class Reminder(Base):

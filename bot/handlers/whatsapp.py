@@ -373,7 +373,8 @@ class WhatsAppSender:
         """Deliver one reply (several messages when long); return the last message SID."""
         to = _whatsapp_address(delivery.recipient)
         sid = ""
-        for params in self._render(delivery):
+        # Rendering may publish a media link (a database write): off the event loop.
+        for params in await asyncio.to_thread(self._render, delivery):
             try:
                 sid = await asyncio.to_thread(self._create, to, params)
             except Exception as exc:

@@ -23,7 +23,7 @@ from bot.flows.base import Actor
 from bot.i18n import Catalog
 from bot.messages import Channel, Choices, Reply
 from storage import conversations, reminders
-from storage.models import AuditEntry, Conversation, Employee, RoleGrant, StepRecord
+from storage.models import AuditEntry, Conversation, Employee, Lane, RoleGrant, StepRecord
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,19 @@ class ServiceCtx:
         *,
         kind: str = "notification",
         key: str | None = None,
+        lane: Lane | None = None,
     ) -> None:
-        """Queue messages to an employee over their best channel, in this transaction."""
+        """Queue messages to an employee over their best channel, in this transaction.
+
+        By default a message to the actor answers their input; one to anyone else is personal.
+        Broadcasts pass `Lane.BULK`.
+        """
         row = self.employee(employee) if isinstance(employee, int) else employee
         if not row.active:
             return
+        if lane is None:
+            own = self.actor is not None and self.actor.id == row.id
+            lane = Lane.ANSWER if own else Lane.PERSONAL
         channel, recipient = outbox.address_of(row, self.env.channels)
         # Before the INSERT, so the conversation's new choices go out in the same flush as the
         # rest of its changes: one UPDATE of it, not two.
@@ -141,6 +149,7 @@ class ServiceCtx:
             kind=kind,
             key=key,
             notice_id=self.notice_id,
+            lane=lane,
         )
         self.sent.append((row.id, kind))
 

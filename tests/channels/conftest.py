@@ -127,6 +127,15 @@ async def tg_app(tg_settings: Settings, sink: Sink) -> AsyncIterator[TelegramApp
 
 
 @pytest_asyncio.fixture
+async def unpaced_tg_app(tg_settings: Settings, sink: Sink) -> AsyncIterator[TelegramApp]:
+    """The PTB Application without its own rate limiter: the outbox sender paces alone."""
+    app = build_application(tg_settings, sink, request_timeout=3.0, rate_limit=False)
+    await app.initialize()
+    yield app
+    await app.shutdown()
+
+
+@pytest_asyncio.fixture
 async def polling(tg_app: TelegramApp) -> AsyncIterator[TelegramApp]:
     """The application running and long-polling the fake's getUpdates."""
     assert tg_app.updater is not None

@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -71,16 +72,20 @@ class RateEnforcer:
     overall_per_second: float = 30.0
     per_chat_interval: float = 1.0
     slack: float = 0.1
+    clock: Callable[[], float] = time.monotonic  # a test's driven clock, or real time
     tokens: float = field(init=False)
-    refilled_at: float = field(default_factory=time.monotonic)
+    refilled_at: float = field(init=False)
     last_by_chat: dict[Any, float] = field(default_factory=dict)
+    arrivals: list[float] = field(default_factory=list)  # when each send arrived, by `clock`
 
     def __post_init__(self) -> None:
         self.tokens = self.overall_per_second
+        self.refilled_at = self.clock()
 
     def check(self, chat_id: Any) -> float | None:
         """Consume one send; return seconds to wait when over a limit (nothing consumed)."""
-        now = time.monotonic()
+        now = self.clock()
+        self.arrivals.append(now)
         self.tokens = min(
             self.overall_per_second,
             self.tokens + (now - self.refilled_at) * self.overall_per_second,

@@ -22,6 +22,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -294,14 +295,24 @@ class FakeBotAPI:
         return released
 
     def enforce_rate_limits(
-        self, overall_per_second: float = 30.0, per_chat_interval: float = 1.0, slack: float = 0.1
+        self,
+        overall_per_second: float = 30.0,
+        per_chat_interval: float = 1.0,
+        slack: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Answer 429 to sends over the flood limits; count them in `rate_limited`.
 
         `slack` is how many seconds' worth of sends may arrive early (bunched by the network or
-        a busy machine) before the overall limit answers 429."""
+        a busy machine) before the overall limit answers 429. With a test's driven `clock`
+        nothing is bunched by the machine: give it no slack."""
         with self._lock:
-            self.rate = RateEnforcer(overall_per_second, per_chat_interval, slack)
+            self.rate = RateEnforcer(overall_per_second, per_chat_interval, slack, clock)
+
+    def arrivals(self) -> list[float]:
+        """When each send checked against the flood limits arrived, by their clock."""
+        with self._lock:
+            return list(self.rate.arrivals) if self.rate is not None else []
 
     # -- building updates --------------------------------------------------------------------
 

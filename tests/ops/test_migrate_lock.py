@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect, text
 
 from storage.db import alembic_config
@@ -15,10 +16,24 @@ from tests.ops.conftest import url_engine
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# `migrate` on its own, and what `run` does before it serves: assemble the app, migrating.
+STARTS = {
+    "migrate": ("sys.exit(main(['migrate']))", "Skema basis data mutakhir."),
+    "start": (
+        "from bot.app import build_app; from bot.config import load_settings; "
+        "build_app(load_settings()); print('started', flush=True)",
+        "started",
+    ),
+}
+
+
+@pytest.mark.parametrize("start", sorted(STARTS))
 def test_two_instances_migrating_one_empty_database_at_once_both_succeed(
-    empty_url: str, tmp_path: Path
+    empty_url: str, tmp_path: Path, start: str
 ) -> None:
     from alembic.script import ScriptDirectory
+
+    then, says = STARTS[start]
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "TWILIO_"))}
     env |= {"DATABASE_URL": empty_url, "DATA_DIR": str(tmp_path / "data")}
@@ -26,7 +41,7 @@ def test_two_instances_migrating_one_empty_database_at_once_both_succeed(
     # written when both are ready: they migrate at the same moment.
     go = (
         "import sys; from bot.__main__ import main; print('ready', flush=True); "
-        "sys.stdin.readline(); sys.exit(main(['migrate']))"
+        f"sys.stdin.readline(); {then}"
     )
     procs = [
         subprocess.Popen(
@@ -50,7 +65,7 @@ def test_two_instances_migrating_one_empty_database_at_once_both_succeed(
     results = [proc.communicate(timeout=120) for proc in procs]
     for proc, (out, err) in zip(procs, results, strict=True):
         assert proc.returncode == 0, err
-        assert out.strip() == "Skema basis data mutakhir."  # after "ready", read above
+        assert out.strip() == says  # after "ready", read above
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     engine = url_engine(empty_url)
     try:

@@ -16,7 +16,7 @@ from bot.services.pegasus.common import (
 )
 from bot.services.pegasus.proofs import proof_buttons
 from storage import reminders
-from storage.models import Employee
+from storage.models import Employee, Lane
 from storage.pegasus import Duty, DutyStatus
 
 
@@ -70,6 +70,7 @@ def post_now(ctx: ServiceCtx, duty: Duty) -> None:
                 kind="post",
                 key=f"pegasus:post:{duty.id}:telegram",
                 notice_id=ctx.notice_id,
+                lane=Lane.BULK,  # an announcement to the whole office group
             )
             for who in humas:
                 told.says(

@@ -33,6 +33,7 @@ from bot.services.pegasus.common import (
 from bot.services.pegasus.due import schedule_duty
 from bot.services.pegasus.ics import duty_calendar
 from bot.services.pegasus.planning import plan_roster
+from storage.models import Lane
 from storage.pegasus import Duty, DutyStatus, RosterPeriod
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ def _announce(
         ]
         if mine:
             replies.append(duty_calendar(ctx, mine, who, f"jadwal-{period.id}-{who.id}"))
-        ctx.notify(who, replies, key=f"pegasus:period:{period.id}:roster:{who.id}")
+        ctx.notify(who, replies, key=f"pegasus:period:{period.id}:roster:{who.id}", lane=Lane.BULK)
 
 
 def show_roster(ctx: ServiceCtx, _args: str) -> Outcome:

@@ -14,7 +14,7 @@ from bot.flows.base import Actor
 from bot.flows.serawai.rules import PROVINCE_CODE
 from bot.messages import Choices, Option, Reply
 from bot.services.context import ServiceCtx, UserError
-from storage.models import AuditEntry, Employee, Office, OutboxMessage, OutboxStatus
+from storage.models import AuditEntry, Employee, Lane, Office, OutboxMessage, OutboxStatus
 from storage.serawai import SerawaiRound, SerawaiSession
 
 PROGRAM = "sop098"
@@ -97,7 +97,13 @@ def broadcast(
     for employee in recipients:
         if employee.language not in worded:
             worded[employee.language] = replies(employee.language)
-        ctx.notify(employee, worded[employee.language], kind=kind, key=f"{key}:{employee.id}")
+        ctx.notify(
+            employee,
+            worded[employee.language],
+            kind=kind,
+            key=f"{key}:{employee.id}",
+            lane=Lane.BULK,
+        )
     return len(recipients)
 
 
