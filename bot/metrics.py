@@ -117,14 +117,19 @@ class DatabaseGauges(Collector):
                 ).all()
                 for channel, kind, count in rows:
                     depth.add_metric([channel, kind], count)
-                opener = OutboxMessage.kind == OPENER_KIND
                 by_state: dict[tuple[str, str], int] = {}
-                for channel, status, is_opener, count in session.execute(
-                    select(OutboxMessage.channel, OutboxMessage.status, opener, func.count())
+                for channel, status, kind, count in session.execute(
+                    select(
+                        OutboxMessage.channel,
+                        OutboxMessage.status,
+                        OutboxMessage.kind,
+                        func.count(),
+                    )
                     .where(OutboxMessage.status.in_((*_DONE, *_STATES)))
-                    .group_by(OutboxMessage.channel, OutboxMessage.status, opener)
+                    .group_by(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.kind)
                 ).all():
-                    state = ("opened" if is_opener else "delivered") if status in _DONE else None
+                    opened = kind == OPENER_KIND
+                    state = ("opened" if opened else "delivered") if status in _DONE else None
                     key = (channel, state or _STATES[status])
                     by_state[key] = by_state.get(key, 0) + count
                 for (channel, state), count in sorted(by_state.items()):

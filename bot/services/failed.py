@@ -30,14 +30,14 @@ _DONE = (OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ)
 def counts(ctx: ServiceCtx) -> Counter[str]:
     """The last week's messages: held, opened (openers sent), delivered, failed, dropped."""
     rows = ctx.session.execute(
-        select(OutboxMessage.status, OutboxMessage.kind == OPENER_KIND, func.count())
+        select(OutboxMessage.status, OutboxMessage.kind, func.count())
         .where(OutboxMessage.created_at >= ctx.now - WINDOW)
-        .group_by(OutboxMessage.status, OutboxMessage.kind == OPENER_KIND)
+        .group_by(OutboxMessage.status, OutboxMessage.kind)
     ).all()
     found: Counter[str] = Counter()
-    for status, is_opener, count in rows:
+    for status, kind, count in rows:
         if status in _DONE:
-            found["opened" if is_opener else "delivered"] += count
+            found["opened" if kind == OPENER_KIND else "delivered"] += count
         elif status == OutboxStatus.HELD:
             found["held"] += count
         elif status == OutboxStatus.FAILED:
