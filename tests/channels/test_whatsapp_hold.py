@@ -391,3 +391,10 @@ async def test_a_message_that_met_the_closed_window_is_held_not_lost(bot: Bot) -
     await bot.whatsapp(IRFAN, "Buka", ButtonPayload="buka", ButtonText="Buka")
     await bot.deliver()
     assert [r.param("Body") for r in bot.new()] == [invite.param("Body")]
+
+
+async def test_gagal_is_for_admins_only(bot: Bot) -> None:
+    await bot.whatsapp(IRFAN, "/gagal")
+    await bot.deliver()
+    (answer,) = bot.new()
+    assert answer.param("Body") == bot.app.catalog.t("core.not_allowed", "id")
