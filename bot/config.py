@@ -47,8 +47,8 @@ class Settings(BaseSettings):
     twilio_messages_per_second: float = 1.0
     # The share of send slots bulk messages (broadcasts, ballots) keep while answers wait.
     outbox_bulk_share: float = Field(default=0.2, ge=0.0, le=1.0)
-    # Content SIDs of approved templates, per message kind, for outside the 24-hour window:
-    # "reminder=HX...,notification=HX..."
+    # Content SIDs of approved templates, for outside the 24-hour window (bot/held.py):
+    # "opener=HX...,admin_alert=HX..." (and the optional "choices2=", "choices3=")
     twilio_templates: str = ""
 
     media_link_ttl_hours: int = 72

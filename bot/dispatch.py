@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import outbox
+from bot import held, outbox
 from bot.app import App
 from bot.buttons import CommandButton, FlowChoice
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
@@ -108,6 +108,8 @@ def _answer_only(
     with transaction(app.sessions) as session:
         if not _first_sight(session, inbound, employee_id, app.clock()):
             return  # already seen: its answer went out the first time
+        if employee_id is not None and inbound.channel is Channel.WHATSAPP:
+            held.release(session, employee_id, app.clock())  # they wrote: the window is open
         ServiceCtx(env=app.env, session=session, now=app.clock()).reply_to(
             inbound.channel, inbound.sender, replies
         )
@@ -271,6 +273,8 @@ class _Turn:
             # 24-hour window closes, and a quick exchange then costs no UPDATE per message.
             if last is None or not timedelta(0) <= self.now - last < WA_INBOUND_PRECISION:
                 employee.wa_last_inbound_at = self.now
+            # The window is open: what waited held goes out now, ahead of this answer.
+            held.release(self.session, employee.id, self.now)
 
     # -- input checks ---------------------------------------------------------------------
 

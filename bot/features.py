@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.registry import Registry
-from bot.services import core, directory_chat, event_team, pegasus, reports, serawai
+from bot.services import core, directory_chat, event_team, failed, pegasus, reports, serawai
 
 FEATURES: list[Callable[[Registry], None]] = [
     core.register,
@@ -14,6 +14,7 @@ FEATURES: list[Callable[[Registry], None]] = [
     pegasus.register,
     serawai.register,
     reports.register,
+    failed.register,
 ]
 
 

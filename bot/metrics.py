@@ -16,12 +16,20 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.held import OPENER_KIND
 from storage.models import OutboxMessage, OutboxStatus, Reminder
 
 log = logging.getLogger(__name__)
 
 STEP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 QUEUED = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+# canbot_outbox_messages{state}: held, opened (openers sent), delivered, failed, dropped.
+_DONE = (OutboxStatus.SENT.value, OutboxStatus.DELIVERED.value, OutboxStatus.READ.value)
+_STATES = {
+    OutboxStatus.HELD.value: "held",
+    OutboxStatus.FAILED.value: "failed",
+    OutboxStatus.DROPPED.value: "dropped",
+}
 
 
 class Metrics:
@@ -97,7 +105,7 @@ class DatabaseGauges(Collector):
 
     def collect(self) -> Iterator[Metric]:
         """Count now."""
-        depth, due, late, up = self._families()
+        depth, due, late, up, states = self._families()
         try:
             with self.sessions()() as session:
                 now = self.clock()
@@ -109,6 +117,23 @@ class DatabaseGauges(Collector):
                 ).all()
                 for channel, kind, count in rows:
                     depth.add_metric([channel, kind], count)
+                by_state: dict[tuple[str, str], int] = {}
+                for channel, status, kind, count in session.execute(
+                    select(
+                        OutboxMessage.channel,
+                        OutboxMessage.status,
+                        OutboxMessage.kind,
+                        func.count(),
+                    )
+                    .where(OutboxMessage.status.in_((*_DONE, *_STATES)))
+                    .group_by(OutboxMessage.channel, OutboxMessage.status, OutboxMessage.kind)
+                ).all():
+                    opened = kind == OPENER_KIND
+                    state = ("opened" if opened else "delivered") if status in _DONE else None
+                    key = (channel, state or _STATES[status])
+                    by_state[key] = by_state.get(key, 0) + count
+                for (channel, state), count in sorted(by_state.items()):
+                    states.add_metric([channel, state], count)
                 open_ = (
                     select(func.count()).select_from(Reminder).where(Reminder.done_at.is_(None))
                 )
@@ -122,7 +147,7 @@ class DatabaseGauges(Collector):
             up.add_metric([], 0)
             yield up
             return
-        yield from (depth, due, late, up)
+        yield from (depth, due, late, up, states)
 
     @staticmethod
     def _families() -> tuple[GaugeMetricFamily, ...]:
@@ -139,5 +164,11 @@ class DatabaseGauges(Collector):
             ),
             GaugeMetricFamily(
                 "canbot_metrics_database_up", "1 when the scrape could read the database."
+            ),
+            GaugeMetricFamily(
+                "canbot_outbox_messages",
+                "Outgoing messages by state: held (WhatsApp, waiting to be opened), opened "
+                "(openers sent), delivered, failed, dropped (held past their moment).",
+                labels=["channel", "state"],
             ),
         )

@@ -14,10 +14,12 @@ from typing import Any, Protocol
 from sqlalchemy import Executable, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.messages import Channel, Choices, Reply, reply_to_dict
-from storage.models import Employee, Lane, OutboxMessage, OutboxStatus
+from storage import conversations
+from storage.models import Conversation, Employee, Lane, OutboxMessage, OutboxStatus
 
 
 def address_of(employee: Employee, enabled: Iterable[Channel]) -> tuple[Channel, str]:
@@ -62,6 +64,38 @@ def remember_choices(conversation: Choosing, reply: Choices, proactive: bool = F
     conversation.last_choices = options
 
 
+def _remember_delivered(
+    session: Session, employee_id: int, options: list[Any], queued_at: datetime
+) -> None:
+    """A proactive message with buttons reached the person: a typed answer may now mean it.
+
+    Only now, never when it was queued: a notice that failed, or waits held, answers nothing.
+    Its buttons become the last shown too, unless the person has had a turn since it was
+    queued (they have seen newer buttons of their own) or is in the middle of a flow. The
+    version goes up, so a turn running at this moment starts again and sees them.
+    """
+    exists = session.scalar(select(Conversation.id).where(Conversation.employee_id == employee_id))
+    if exists is None:
+        try:
+            with session.begin_nested():  # a first turn may be creating it this moment
+                conversations.stored(session, employee_id, queued_at)
+        except IntegrityError:
+            pass
+    mine = Conversation.employee_id == employee_id
+    _execute(
+        session,
+        update(Conversation)
+        .where(mine)
+        .values(notice_choices=options, version=Conversation.version + 1),
+    )
+    _execute(
+        session,
+        update(Conversation)
+        .where(mine, Conversation.flow.is_(None), Conversation.updated_at <= queued_at)
+        .values(last_choices=options),
+    )
+
+
 def _execute(
     session: Session, statement: Executable, rows: list[dict[str, Any]] | None = None
 ) -> Any:
@@ -96,10 +130,12 @@ def put(
     key: str | None = None,
     notice_id: int | None = None,
     lane: Lane | None = None,
+    expires_at: datetime | None = None,
 ) -> None:
     """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
 
     The lane defaults to an answer for a reply and to personal for anything else.
+    `expires_at`: when the message is of no use any more (a held copy is then dropped).
 
     One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
     (or that a racing writer queues first) is skipped without a lookup or a savepoint.
@@ -122,6 +158,7 @@ def put(
             ),
             "created_at": now,
             "notice_id": notice_id,
+            "expires_at": expires_at,
         }
         for index, reply in enumerate(replies)
     ]
@@ -191,34 +228,54 @@ def _due(
 
 
 def mark_sent(session: Session, outbox_id: int, provider_id: str, now: datetime) -> None:
-    """The platform accepted the message."""
-    _execute(
+    """The platform accepted the message; its buttons now answer a typed number or label."""
+    found = _execute(
         session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
         .values(
-            status=OutboxStatus.SENT, provider_message_id=provider_id, sent_at=now, error=None
+            status=OutboxStatus.SENT,
+            provider_message_id=provider_id,
+            sent_at=now,
+            error=None,
+            reason=None,
+        )
+        .returning(
+            OutboxMessage.kind,
+            OutboxMessage.payload,
+            OutboxMessage.employee_id,
+            OutboxMessage.created_at,
         ),
-    )
+    ).first()
+    if found is None:
+        return
+    kind, payload, employee_id, queued_at = found
+    if kind != "reply" and employee_id is not None and payload.get("type") == "choices":
+        options = [[o["label"], o["payload"]] for o in payload.get("options", [])]
+        _remember_delivered(session, employee_id, options, queued_at)
 
 
-def mark_retry(session: Session, outbox_id: int, error: str, at: datetime) -> None:
+def mark_retry(
+    session: Session, outbox_id: int, error: str, at: datetime, reason: str | None = None
+) -> None:
     """Try again at `at`."""
     _execute(
         session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.PENDING, error=error[:1000], next_attempt_at=at),
+        .values(
+            status=OutboxStatus.PENDING, error=error[:1000], reason=reason, next_attempt_at=at
+        ),
     )
 
 
-def mark_failed(session: Session, outbox_id: int, error: str) -> None:
-    """Give up for good; the reason is kept."""
+def mark_failed(session: Session, outbox_id: int, error: str, reason: str | None = None) -> None:
+    """Give up for good; the platform's words and the reason people are shown are kept."""
     _execute(
         session,
         update(OutboxMessage)
         .where(OutboxMessage.id == outbox_id)
-        .values(status=OutboxStatus.FAILED, error=error[:1000]),
+        .values(status=OutboxStatus.FAILED, error=error[:1000], reason=reason or "unknown"),
     )
 
 
@@ -244,22 +301,34 @@ PLATFORM_STATUS = {
 
 
 def record_status(
-    session: Session, provider_id: str, status: str, error: str | None, now: datetime
-) -> bool:
-    """Record a delivery report (Twilio status callback); False when the id is unknown."""
+    session: Session,
+    provider_id: str,
+    status: str,
+    error: str | None,
+    now: datetime,
+    reason: str | None = None,
+) -> OutboxMessage | None:
+    """Record a delivery report (Twilio status callback) on its row.
+
+    Returns the row when this report is news of a failure (the caller tells the admins),
+    else None: an unknown id, a report that tells nothing new, a delivery.
+    """
     new = PLATFORM_STATUS.get(status)
     if new is None:
-        return False  # queued/sent/accepted tell nothing the outbox doesn't know
+        return None  # queued/sent/accepted tell nothing the outbox doesn't know
     row = session.scalar(
         select(OutboxMessage).where(OutboxMessage.provider_message_id == provider_id)
     )
     if row is None:
-        return False
+        return None
     if row.status == OutboxStatus.READ and new == OutboxStatus.DELIVERED:
-        return True  # callbacks can arrive out of order: read implies delivered
+        return None  # callbacks can arrive out of order: read implies delivered
+    was = row.status
     row.status = new
     if new in (OutboxStatus.DELIVERED, OutboxStatus.READ) and row.delivered_at is None:
         row.delivered_at = now
     if new == OutboxStatus.FAILED:
         row.error = f"{status}: {error or 'no reason given'}"
-    return True
+        row.reason = reason or "refused"
+        return row if was != OutboxStatus.FAILED else None
+    return None

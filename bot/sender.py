@@ -5,9 +5,11 @@ instances never take the same row), sends them concurrently across recipients bu
 time per recipient (Telegram allows about one message a second per chat), under one overall
 rate (Telegram about 30/s; Twilio as configured), which on PostgreSQL every instance shares
 (`bot/pacing.py`). A pass claims about half a second's worth of messages, answers first and
-bulk with its fixed share (`bot/outbox.py`), so an answer waits for no broadcast. A 429, a 5xx or a timeout is retried with
-exponential backoff, honouring `retry_after`; a permanent failure is marked failed with its
-reason and reported to the admins. A crash between claim and send leaves the row `sending`;
+bulk with its fixed share (`bot/outbox.py`), so an answer waits for no broadcast. A 429, a 5xx
+or a timeout is retried with exponential backoff, honouring `retry_after`, for a little over an
+hour (an hour's outage loses nothing); a permanent failure is marked failed with its reason and
+reported to the admins. A WhatsApp message outside the 24-hour window is held, not sent
+(bot/held.py). A crash between claim and send leaves the row `sending`;
 the scheduler returns it to the queue after a few minutes (delivery is at least once).
 """
 
@@ -25,10 +27,16 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import outbox
+from bot import alerts, held, outbox
 from bot.app import App
-from bot.handlers.base import ChannelSender, Delivery, PermanentSendError, TransientSendError
-from bot.messages import Channel, Text, reply_from_dict
+from bot.handlers.base import (
+    ChannelSender,
+    Delivery,
+    HoldSendError,
+    PermanentSendError,
+    TransientSendError,
+)
+from bot.messages import Channel, reply_from_dict
 from bot.pacing import (
     Limiter,
     MonotonicClock,
@@ -38,14 +46,16 @@ from bot.pacing import (
     WallClock,
 )
 from bot.services import notices
-from bot.services.context import ServiceCtx
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-ALERT_KIND = "admin_alert"
+# Waits of 2, 4, ... 256 s, then 300 s each: the 20th try comes about 64 minutes after the
+# first, so a Twilio or Telegram outage of up to an hour loses nothing.
+MAX_ATTEMPTS = 20
+MAX_DELAY = 300
+ALERT_KIND = alerts.ALERT_KIND
 CLAIM_HORIZON = 0.5  # seconds of sending claimed at once: how long a new answer can wait
 
 
@@ -274,13 +284,19 @@ class Sender:
     async def _send_one(self, channel: Channel, row_id: int, delivery: Delivery) -> None:
         try:
             provider_id = await self.channels[channel].send(delivery)
+        except HoldSendError:
+            await asyncio.to_thread(self._hold, row_id)
         except TransientSendError as exc:
-            await asyncio.to_thread(self._retry, row_id, str(exc), exc.retry_after, channel)
+            await asyncio.to_thread(
+                self._retry, row_id, str(exc), exc.retry_after, channel, exc.reason
+            )
         except PermanentSendError as exc:
-            await asyncio.to_thread(self._fail, row_id, str(exc), delivery, channel)
+            await asyncio.to_thread(self._fail, row_id, str(exc), delivery, channel, exc.reason)
         except Exception as exc:  # an unexpected failure is retried, never dropped
             log.exception("sending outbox %s failed unexpectedly", row_id)
-            await asyncio.to_thread(self._retry, row_id, f"unexpected: {exc}", None, channel)
+            await asyncio.to_thread(
+                self._retry, row_id, f"unexpected: {type(exc).__name__}", None, channel
+            )
         else:
             await asyncio.to_thread(self._sent, row_id, provider_id, channel)
 
@@ -292,29 +308,55 @@ class Sender:
         self.stats.by_channel[channel.value] += 1
         self.app.metrics.sent.labels(channel.value).inc()
 
-    def _retry(self, row_id: int, error: str, retry_after: float | None, channel: Channel) -> None:
+    def _hold(self, row_id: int) -> None:
+        """Outside WhatsApp's window: keep the message whole and plan one opener."""
+        with transaction(self.app.sessions) as session:
+            held.hold(session, self.app.catalog, row_id, self.app.clock())
+            self._settled(session, row_id)
+
+    def _retry(
+        self,
+        row_id: int,
+        error: str,
+        retry_after: float | None,
+        channel: Channel,
+        reason: str = "unknown",
+    ) -> None:
         with transaction(self.app.sessions) as session:
             row = session.get(OutboxMessage, row_id)
             if row is None:
                 return
             if row.attempts >= MAX_ATTEMPTS:
-                outbox.mark_failed(session, row_id, f"gave up after {row.attempts}: {error}")
+                outbox.mark_failed(
+                    session, row_id, f"gave up after {row.attempts}: {error}", reason
+                )
+                session.refresh(row)
                 self._alert(session, row, error)
                 self._settled(session, row_id)
                 self.stats.failed += 1
                 self.app.metrics.failure(channel.value, permanent=True)
                 return
-            delay = retry_after if retry_after is not None else min(2**row.attempts, 300)
+            delay = retry_after if retry_after is not None else min(2**row.attempts, MAX_DELAY)
             delay *= 1 + random.uniform(0, 0.1)  # spread retries of a burst apart
-            outbox.mark_retry(session, row_id, error, self.app.clock() + timedelta(seconds=delay))
+            outbox.mark_retry(
+                session, row_id, error, self.app.clock() + timedelta(seconds=delay), reason
+            )
         self.stats.retried += 1
         self.app.metrics.failure(channel.value, permanent=False)
 
-    def _fail(self, row_id: int, error: str, delivery: Delivery, channel: Channel) -> None:
+    def _fail(
+        self,
+        row_id: int,
+        error: str,
+        delivery: Delivery,
+        channel: Channel,
+        reason: str = "unknown",
+    ) -> None:
         with transaction(self.app.sessions) as session:
-            outbox.mark_failed(session, row_id, error)
+            outbox.mark_failed(session, row_id, error, reason)
             row = session.get(OutboxMessage, row_id)
             if row is not None:
+                session.refresh(row)
                 self._alert(session, row, error)
             self._settled(session, row_id)
         self.stats.failed += 1
@@ -326,15 +368,7 @@ class Sender:
         notices.settle(session, self.app.env, row_id, self.app.clock())
 
     def _alert(self, session: Session, row: OutboxMessage, error: str) -> None:
-        """Tell the admins a message could not be delivered (never about an alert itself)."""
-        if row.kind == ALERT_KIND:
-            return
-        ctx = ServiceCtx(env=self.app.env, session=session, now=self.app.clock())
-        who = ctx.employee(row.employee_id).name if row.employee_id else row.recipient
-        for admin in ctx.holders("admin"):
-            if admin.id == row.employee_id:
-                continue
-            text = ctx.t_for(
-                admin, "core.delivery_failed", who=who, channel=row.channel, error=error[:200]
-            )
-            ctx.notify(admin, [Text(text)], kind=ALERT_KIND, key=f"alert:{row.id}:{admin.id}")
+        """Tell the admins a message could not be delivered, in a sentence of their own
+        language (the platform's `error` stays in the row); an alert that failed goes to
+        its admin over their other channel. Both stay listed in /gagal."""
+        alerts.tell_admins(self.app.env, session, row, self.app.clock())

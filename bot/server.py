@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot import health
+from bot import alerts, health, held
 from bot.app import App, build_app
 from bot.config import Settings
 from bot.dispatch import dispatch
@@ -38,6 +38,7 @@ from storage.db import transaction
 
 log = logging.getLogger(__name__)
 
+TEMPLATED = (held.OPENER_KIND, alerts.ALERT_KIND)
 RouteFactory = Callable[[App], list[BaseRoute]]
 # Features that serve pages of their own (certificate verification) add a factory here.
 EXTRA_ROUTES: list[RouteFactory] = [verify.routes]
@@ -124,12 +125,23 @@ class Runtime:
         return Response(body, media_type=METRICS_CONTENT_TYPE)
 
     async def status(self, provider_id: str, status: str, error: str | None) -> None:
-        """Record a Twilio delivery report on its outbox row."""
+        """Record a Twilio delivery report on its outbox row; a failure is told like a send
+        failure. A proactive message that met the closed 24-hour window (63016) is held."""
+        from bot.handlers.whatsapp import twilio_reason
 
         def write() -> None:
+            now = self.app.clock()
             with transaction(self.app.sessions) as session:
-                record_status(session, provider_id, status, error, self.app.clock())
-                notices.settle_reported(session, self.app.env, provider_id, self.app.clock())
+                reason = twilio_reason(error) if error else "refused"
+                row = record_status(session, provider_id, status, error, now, reason)
+                notices.settle_reported(session, self.app.env, provider_id, now)
+                if row is None:
+                    return
+                if reason == "window_closed" and row.kind not in ("reply", *TEMPLATED):
+                    held.hold(session, self.app.catalog, row.id, now)
+                else:
+                    alerts.tell_admins(self.app.env, session, row, now)
+            self.app.on_queued()
 
         await asyncio.to_thread(write)
 
@@ -148,7 +160,9 @@ class Runtime:
 
             routes += whatsapp_routes(settings, self.sink, self.status)
             senders[Channel.WHATSAPP] = WhatsAppSender(
-                settings, lambda path: media_url(self.app, path)
+                settings,
+                lambda path: media_url(self.app, path),
+                clock=lambda: self.app.clock().timestamp(),
             )
         if Channel.TELEGRAM in self.app.channels:
             from bot.handlers.telegram import (

@@ -88,7 +88,7 @@ def tick(app: App, now: datetime | None = None, limit: int = 500) -> TickReport:
                 handler = app.registry.reminders.get(row.kind)
                 if handler is None:
                     raise LookupError(f"no handler for reminder kind {row.kind!r}")
-                ctx = ServiceCtx(env=app.env, session=session, now=now)
+                ctx = ServiceCtx(env=app.env, session=session, now=now, valid_until=row.not_after)
                 if handler(ctx, row, len(earlier)):
                     report.sent += 1
                     report.keys.append(row.key)

@@ -130,6 +130,10 @@ class OutboxStatus(enum.StrEnum):
     READ = "read"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    # WhatsApp, outside the 24-hour window: kept whole until the person answers the opener.
+    HELD = "held"
+    # A held message whose moment passed before the person opened it: never sent late.
+    DROPPED = "dropped"
 
 
 class Lane(enum.IntEnum):
@@ -156,6 +160,12 @@ class OutboxMessage(Base):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        Index(
+            "ix_outbox_held",
+            "employee_id",
+            sqlite_where=text("status = 'held'"),
+            postgresql_where=text("status = 'held'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,6 +187,12 @@ class OutboxMessage(Base):
     delivered_at: Mapped[datetime | None]
     # The notices (`Notice.group_id`) saying "told" about this message: they wait for it.
     notice_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Past this moment the message is of no use (a reminder for a turn that is over, a
+    # ballot after the close): a held copy is dropped, not delivered late.
+    expires_at: Mapped[datetime | None]
+    # Why it failed or was dropped, as a key of the "delivery.reason_*" texts (people read
+    # that sentence; `error` keeps the platform's own words for the operator).
+    reason: Mapped[str | None] = mapped_column(String(40))
 
 
 class NoticeStatus(enum.StrEnum):

@@ -10,19 +10,30 @@ from bot.messages import Channel, Inbound, Reply
 
 
 class SendError(Exception):
-    """Delivery failed."""
+    """Delivery failed: `str()` is the platform's words (for the operator's log), `reason` a
+    key of the `delivery.reason_*` texts (the sentence people are shown)."""
+
+    def __init__(self, detail: str, *, reason: str = "unknown") -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 class TransientSendError(SendError):
     """Worth trying again later (429, 5xx, timeout); `retry_after` in seconds when told."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
+    def __init__(
+        self, detail: str, retry_after: float | None = None, *, reason: str = "unknown"
+    ) -> None:
+        super().__init__(detail, reason=reason)
         self.retry_after = retry_after
 
 
 class PermanentSendError(SendError):
     """Will never succeed (blocked the bot, invalid number, no approved template)."""
+
+
+class HoldSendError(SendError):
+    """Not now: WhatsApp's 24-hour window is closed; keep the message whole until it opens."""
 
 
 @dataclass(frozen=True)

@@ -477,21 +477,21 @@ def _retry_seconds(exc: RetryAfter) -> float:
 def _send_error(exc: Exception) -> SendError:
     """Sort a PTB failure into transient or permanent."""
     if isinstance(exc, RetryAfter):
-        return TransientSendError(str(exc), retry_after=_retry_seconds(exc))
+        return TransientSendError(str(exc), retry_after=_retry_seconds(exc), reason="rate_limited")
     if isinstance(exc, Forbidden):
-        return PermanentSendError(f"telegram refused: {exc.message}")
+        return PermanentSendError(f"telegram refused: {exc.message}", reason="blocked_bot")
     if isinstance(exc, ChatMigrated):
         return PermanentSendError(f"chat migrated to {exc.new_chat_id}")
     if isinstance(exc, BadRequest):
         return PermanentSendError(f"telegram bad request: {exc.message}")
     if isinstance(exc, InvalidToken):
         # A configuration problem: keep the messages until the token is fixed.
-        return TransientSendError(f"telegram token rejected: {exc.message}")
+        return TransientSendError(f"telegram token rejected: {exc.message}", reason="credentials")
     if isinstance(exc, NetworkError):  # includes TimedOut and 5xx answers
-        return TransientSendError(f"telegram unreachable: {exc.message}")
+        return TransientSendError(f"telegram unreachable: {exc.message}", reason="offline")
     if isinstance(exc, TelegramError):
         return TransientSendError(f"telegram error: {exc.message}")
-    return TransientSendError(f"telegram send failed: {exc!r}")
+    return TransientSendError(f"telegram send failed: {type(exc).__name__}", reason="offline")
 
 
 def _chat_id(recipient: str) -> int | str:

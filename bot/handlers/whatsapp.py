@@ -3,7 +3,7 @@
 `whatsapp_routes` serves Twilio's webhooks (incoming messages and delivery statuses), refusing
 any request whose `X-Twilio-Signature` does not match. `WhatsAppSender` delivers replies with
 the official `twilio` client; outside WhatsApp's 24-hour customer-service window it sends an
-approved template instead, or refuses.
+approved template for openers and admin alerts, and holds everything else (bot/held.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from twilio.rest import Client
 from bot.config import Settings
 from bot.handlers.base import (
     Delivery,
+    HoldSendError,
     InboundSink,
     PermanentSendError,
     SendError,
@@ -78,7 +79,44 @@ QUICK_REPLY_MAX_LABEL = 20
 QUICK_REPLY_MAX_BODY = 1024
 QUICK_REPLY_MAX_ID = 200
 # 400-level Twilio codes that are worth retrying: queue full, too many requests.
-TRANSIENT_CODES = frozenset({20429, 21611})
+TRANSIENT_CODES = frozenset({20429, 21611, 63018, 30001, 30008})
+# Every Twilio error code the bot may meet, as the key of the sentence people are shown
+# (`delivery.reason_<key>`); an unknown code reads "refused" and keeps its number in `error`.
+TWILIO_REASONS: dict[int, str] = {
+    20003: "credentials",
+    20429: "rate_limited",
+    21211: "invalid_number",
+    21408: "region_blocked",
+    21610: "unsubscribed",
+    21611: "rate_limited",
+    21612: "invalid_number",
+    21614: "invalid_number",
+    21617: "too_long",
+    21656: "bad_template",
+    30001: "rate_limited",
+    30003: "unreachable_phone",
+    30004: "blocked",
+    30005: "invalid_number",
+    30006: "unreachable_phone",
+    30007: "filtered",
+    30008: "platform_error",
+    63003: "not_on_whatsapp",
+    63005: "sender_problem",
+    63007: "sender_problem",
+    63013: "policy",
+    63016: "window_closed",
+    63018: "rate_limited",
+    63021: "bad_template",
+    63024: "not_on_whatsapp",
+    63027: "bad_template",
+    63030: "bad_template",
+    63032: "not_on_whatsapp",
+    63049: "filtered",
+    63051: "policy",
+}
+# Kinds that go out as their own template when the window is closed; everything else (but
+# replies) is held until the person opens the window (bot/held.py).
+TEMPLATE_KINDS = frozenset({"opener", "admin_alert"})
 
 _PHOTO_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png"})
 _DOCUMENT_TYPES = frozenset(
@@ -309,19 +347,33 @@ class _RoutedHttpClient(TwilioHttpClient):  # type: ignore[misc]
         return response
 
 
+def twilio_reason(code: object) -> str:
+    """The reason key for a Twilio error code (from an API answer or a status callback)."""
+    try:
+        number = int(str(code))
+    except ValueError:
+        return "refused"
+    return TWILIO_REASONS.get(number, "refused")
+
+
 def _send_error(exc: Exception) -> SendError:
-    """Sort a Twilio failure into transient or permanent."""
+    """Sort a Twilio failure into transient or permanent, with the reason people are told."""
     if isinstance(exc, _RateLimited):
-        return TransientSendError(str(exc), retry_after=exc.retry_after)
+        return TransientSendError(str(exc), retry_after=exc.retry_after, reason="rate_limited")
     if isinstance(exc, TwilioRestException):
         status = int(exc.status)
         described = f"twilio {status} (code {exc.code}): {exc.msg}"
-        if status == 429 or status >= 500 or exc.code in TRANSIENT_CODES:
-            return TransientSendError(described)
-        return PermanentSendError(described)
+        if status >= 500:
+            return TransientSendError(described, reason="twilio_down")
+        reason = twilio_reason(exc.code) if exc.code else "refused"
+        if status == 401:
+            reason = "credentials"
+        if status == 429 or exc.code in TRANSIENT_CODES:
+            return TransientSendError(described, reason=reason)
+        return PermanentSendError(described, reason=reason)
     if isinstance(exc, OSError | TwilioException):  # requests' errors are OSErrors
-        return TransientSendError(f"twilio unreachable: {exc!r}")
-    return TransientSendError(f"twilio send failed: {exc!r}")
+        return TransientSendError(f"twilio unreachable: {type(exc).__name__}", reason="offline")
+    return TransientSendError(f"twilio send failed: {type(exc).__name__}", reason="offline")
 
 
 def _whatsapp_address(number: str) -> str:
@@ -396,11 +448,14 @@ class WhatsAppSender:
 
     def _render(self, delivery: Delivery) -> list[dict[str, Any]]:
         reply = delivery.reply
-        if self._outside_window(delivery):
+        if delivery.kind == "opener" or self._outside_window(delivery):
+            if delivery.kind not in TEMPLATE_KINDS:
+                raise HoldSendError("outside the 24-hour window: held until it opens")
             content_sid = self._templates.get(delivery.kind)
             if not content_sid:
                 raise PermanentSendError(
-                    f"outside 24h window, no approved template for {delivery.kind}"
+                    f"outside 24h window, no approved template for {delivery.kind}",
+                    reason="no_template",
                 )
             text = reply_text(reply)
             if not text and isinstance(reply, Document):

@@ -74,6 +74,9 @@ class ServiceCtx:
     sent: list[tuple[int, str]] = field(default_factory=list)  # (employee id, kind), for logs
     # While set (`bot.services.notices.watch`), what `notify` queues is what a notice speaks of.
     notice_id: int | None = None
+    # Until when what this unit of work sends is of use (the tick sets a reminder's
+    # `not_after`): a copy held for WhatsApp's window is dropped after it, not sent late.
+    valid_until: datetime | None = None
     _conversations: dict[int, Conversation] = field(default_factory=dict, repr=False)
 
     @property
@@ -119,11 +122,15 @@ class ServiceCtx:
         kind: str = "notification",
         key: str | None = None,
         lane: Lane | None = None,
+        expires_at: datetime | None = None,
     ) -> None:
         """Queue messages to an employee over their best channel, in this transaction.
 
         By default a message to the actor answers their input; one to anyone else is personal.
         Broadcasts pass `Lane.BULK`.
+        The buttons of a proactive message answer a typed number once it is delivered
+        (`outbox.mark_sent`), not now: a notice that fails or waits held answers nothing.
+        `expires_at` (default: `valid_until`) is when the message is of no use any more.
         """
         row = self.employee(employee) if isinstance(employee, int) else employee
         if not row.active:
@@ -134,11 +141,10 @@ class ServiceCtx:
         channel, recipient = outbox.address_of(row, self.env.channels)
         # Before the INSERT, so the conversation's new choices go out in the same flush as the
         # rest of its changes: one UPDATE of it, not two.
-        for reply in replies:
-            if isinstance(reply, Choices):
-                outbox.remember_choices(
-                    self._conversation_of(row.id), reply, proactive=kind != "reply"
-                )
+        if kind == "reply":
+            for reply in replies:
+                if isinstance(reply, Choices):
+                    outbox.remember_choices(self._conversation_of(row.id), reply)
         outbox.put(
             self.session,
             channel=channel,
@@ -150,6 +156,7 @@ class ServiceCtx:
             key=key,
             notice_id=self.notice_id,
             lane=lane,
+            expires_at=expires_at or self.valid_until,
         )
         self.sent.append((row.id, kind))
 

@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import held
 from bot.messages import Reply, Text, reply_from_dict, reply_to_dict
 from bot.services.context import ServiceCtx, ServiceEnv
 from storage.models import Employee, Notice, NoticeStatus, OutboxMessage, OutboxStatus
 
-# "held": kept for a WhatsApp user outside the 24-hour window until they answer; it will
-# reach them, so it counts as told.
+# "held": kept for a WhatsApp user outside the 24-hour window until they answer; once an
+# opener has reached them it will, so it counts as told.
 REACHED = frozenset({OutboxStatus.SENT, OutboxStatus.DELIVERED, OutboxStatus.READ, "held"})
 FAILED = frozenset({OutboxStatus.FAILED})
 WITHDRAWN = frozenset({OutboxStatus.CANCELLED})  # taken back on purpose: neither way
@@ -92,6 +93,9 @@ def settle(session: Session, env: ServiceEnv, outbox_id: int, now: datetime) -> 
     ).first()
     if found is not None and found.notice_id is not None:
         _decide(ServiceCtx(env=env, session=session, now=now), found.notice_id, found.status)
+    # An opener sent or failed for good settles what it held for the person, either way.
+    for held_id in held.opener_settled(session, outbox_id):
+        settle(session, env, held_id, now)
 
 
 def settle_reported(session: Session, env: ServiceEnv, provider_id: str, now: datetime) -> None:
@@ -114,10 +118,21 @@ def _decide(ctx: ServiceCtx, group: int, changed: str | None) -> None:
         # Two rows of one group settling at once: the second waits here, then sees both.
         query = query.with_for_update()
     claims = list(ctx.session.scalars(query))
-    statuses = list(
-        ctx.session.scalars(select(OutboxMessage.status).where(OutboxMessage.notice_id == group))
-    )
+    rows = ctx.session.execute(
+        select(OutboxMessage.status, OutboxMessage.employee_id).where(
+            OutboxMessage.notice_id == group
+        )
+    ).all()
+    statuses = [row.status for row in rows]
     if any(status not in SETTLED for status in statuses):
+        return
+    # Held for WhatsApp's window counts as told once an opener has reached the person (the
+    # sender settles again when one is sent; should it fail, the held messages fail too).
+    if any(
+        row.status == OutboxStatus.HELD
+        and not held.announced(ctx.session, row.employee_id, ctx.now)
+        for row in rows
+    ):
         return
     live = [status for status in statuses if status not in WITHDRAWN]
     for notice in claims:

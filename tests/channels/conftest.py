@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from bot.app import build_app
 from bot.config import Settings
 from bot.handlers.telegram import ALLOWED_UPDATES, TelegramApp, build_application
 from bot.messages import Inbound
+from bot.server import Runtime
+from storage.db import transaction
+from storage.seed import seed_demo
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
 
 PUBLIC_BASE_URL = "https://canbot.example.id"
 WHATSAPP_FROM = "whatsapp:+14155238886"
-REMINDER_SID = "HX" + "a1" * 16
-NOTIFICATION_SID = "HX" + "b2" * 16
+OPENER_SID = "HX" + "a1" * 16
+ALERT_SID = "HX" + "b2" * 16
+TEMPLATES = f"opener={OPENER_SID},admin_alert={ALERT_SID}"
 CHOICES2_SID = "HX" + "c3" * 16
 
 
@@ -93,6 +101,55 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
+def both_settings(
+    tmp_path: Path, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI, **overrides: Any
+) -> Settings:
+    """Telegram and WhatsApp on, pointed at the fakes, with the opener and alert templates."""
+    return make_settings(
+        tmp_path,
+        telegram_bot_token=bot_api.token,
+        telegram_api_base_url=bot_api.base_url,
+        telegram_file_base_url=bot_api.base_file_url,
+        twilio_account_sid=twilio_api.account_sid,
+        twilio_auth_token=twilio_api.auth_token,
+        twilio_whatsapp_from=WHATSAPP_FROM,
+        twilio_api_base_url=twilio_api.url,
+        twilio_templates=TEMPLATES,
+        **overrides,
+    )
+
+
+async def drain(runtime: Runtime) -> None:
+    """Let the runtime's sender deliver everything due now."""
+    assert runtime.sender is not None
+    for _ in range(50):
+        if not await runtime.sender.drain_once():
+            return
+    raise AssertionError("the outbox never drained")
+
+
+@asynccontextmanager
+async def demo_runtime(
+    settings: Settings,
+    engine: Engine,
+    prepare: Callable[[Session], object],
+    **app_options: Any,
+) -> AsyncIterator[tuple[Runtime, Any]]:
+    """The whole bot over a demo directory (`prepare` adjusts it), and its ASGI application."""
+    app = build_app(settings, engine=engine, run_migrations=False, **app_options)
+    with transaction(app.sessions) as session:
+        seed_demo(session, app.clock())
+        prepare(session)
+    runtime = Runtime(app)
+    asgi = runtime.build()
+    telegram = runtime.telegram
+    await telegram.initialize()  # type: ignore[attr-defined]
+    try:
+        yield runtime, asgi
+    finally:
+        await telegram.shutdown()  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def tg_settings(tmp_path: Path, bot_api: FakeBotAPI) -> Settings:
     """Telegram pointed at the fake Bot API."""
@@ -106,14 +163,14 @@ def tg_settings(tmp_path: Path, bot_api: FakeBotAPI) -> Settings:
 
 @pytest.fixture
 def wa_settings(tmp_path: Path, twilio_api: FakeTwilioAPI) -> Settings:
-    """WhatsApp pointed at the fake Twilio API, with two approved templates."""
+    """WhatsApp pointed at the fake Twilio API, with the opener and admin-alert templates."""
     return make_settings(
         tmp_path,
         twilio_account_sid=twilio_api.account_sid,
         twilio_auth_token=twilio_api.auth_token,
         twilio_whatsapp_from=WHATSAPP_FROM,
         twilio_api_base_url=twilio_api.url,
-        twilio_templates=f"reminder={REMINDER_SID},notification={NOTIFICATION_SID}",
+        twilio_templates=TEMPLATES,
     )
 
 

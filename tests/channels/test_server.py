@@ -17,6 +17,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session
 from telegram import Update
 from twilio.request_validator import RequestValidator
 
@@ -30,10 +31,11 @@ from storage.db import transaction
 from storage.models import Employee, InboundLedger, OutboxMessage
 from storage.seed import seed_demo
 from tests.channels.conftest import (
-    NOTIFICATION_SID,
     PUBLIC_BASE_URL,
-    REMINDER_SID,
     WHATSAPP_FROM,
+    both_settings,
+    demo_runtime,
+    drain,
     make_settings,
 )
 from tests.fakes._server import wait_until
@@ -45,17 +47,7 @@ IRFAN_TG = 7001
 
 
 def _settings(tmp_path: Path, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI) -> Settings:
-    return make_settings(
-        tmp_path,
-        telegram_bot_token=bot_api.token,
-        telegram_api_base_url=bot_api.base_url,
-        telegram_file_base_url=bot_api.base_file_url,
-        twilio_account_sid=twilio_api.account_sid,
-        twilio_auth_token=twilio_api.auth_token,
-        twilio_whatsapp_from=WHATSAPP_FROM,
-        twilio_api_base_url=twilio_api.url,
-        twilio_templates=f"reminder={REMINDER_SID},notification={NOTIFICATION_SID}",
-    )
+    return both_settings(tmp_path, bot_api, twilio_api)
 
 
 class Bot:
@@ -105,11 +97,7 @@ class Bot:
 
     async def deliver(self) -> None:
         """Let the sender drain everything due now."""
-        assert self.runtime.sender is not None
-        for _ in range(50):
-            if not await self.runtime.sender.drain_once():
-                return
-        raise AssertionError("the outbox never drained")
+        await drain(self.runtime)
 
 
 @pytest_asyncio.fixture
@@ -118,20 +106,16 @@ async def running(
 ) -> AsyncIterator[Bot]:
     """The bot with both channels on, over a demo directory; Irfan is on Telegram too."""
     settings = _settings(tmp_path, bot_api, twilio_api)
-    app = build_app(settings, engine=engine, run_migrations=False)
-    with transaction(app.sessions) as session:
-        seed_demo(session, app.clock())
+
+    def link_irfan(session: Session) -> None:
         session.execute(
             update(Employee).where(Employee.phone == IRFAN_PHONE).values(telegram_id=str(IRFAN_TG))
         )
-    runtime = Runtime(app)
-    asgi = runtime.build()
-    telegram = runtime.telegram
-    await telegram.initialize()  # type: ignore[attr-defined]
-    bot = Bot(runtime, asgi, bot_api, twilio_api)
-    yield bot
-    await bot.http.aclose()
-    await telegram.shutdown()  # type: ignore[attr-defined]
+
+    async with demo_runtime(settings, engine, link_irfan) as (runtime, asgi):
+        bot = Bot(runtime, asgi, bot_api, twilio_api)
+        yield bot
+        await bot.http.aclose()
 
 
 # -- one conversation, three channels -------------------------------------------------------
@@ -272,36 +256,6 @@ def _notify(app: App, phone: str, reply: Reply, kind: str) -> None:
         ServiceCtx(env=app.env, session=session, now=app.clock()).notify(
             employee, [reply], kind=kind
         )
-
-
-async def test_a_reminder_outside_the_24_hour_window_goes_out_as_its_template(
-    running: Bot,
-) -> None:
-    _notify(running.app, "+6281200000022", Text("Pengingat: piket Pegasus Senin."), "reminder")
-    await running.deliver()
-    sent = running.twilio.messages[-1]
-    assert sent["ContentSid"] == REMINDER_SID
-    assert "Pengingat: piket Pegasus Senin." in sent["ContentVariables"]
-    assert "Body" not in sent or not sent["Body"]
-
-
-async def test_a_message_with_no_template_outside_the_window_is_failed_and_reported(
-    running: Bot,
-) -> None:
-    _notify(running.app, "+6281200000022", Text("Siaran"), "broadcast")
-    await running.deliver()
-    with running.app.sessions() as session:
-        row = session.scalars(
-            select(OutboxMessage).where(OutboxMessage.recipient == "+6281200000022")
-        ).one()
-        assert row.status == "failed"
-        assert "template" in (row.error or "")
-        alerts = session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.kind == "admin_alert")
-        )
-        assert alerts == 1
 
 
 async def test_images_on_whatsapp_go_out_as_expiring_media_links(running: Bot) -> None:

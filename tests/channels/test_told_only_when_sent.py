@@ -154,8 +154,8 @@ async def test_a_lead_whatsapp_reports_undelivered_later_is_corrected(bot: Bot) 
     assert len(to_lead) == 1
     assert _sm_after_kirim(bot)[-1].startswith("📨 Ketua Event Team dan CC sudah diberi tahu")
 
-    await _status(bot, to_lead[0]["sid"], "undelivered", "63016")
-    await _status(bot, to_lead[0]["sid"], "undelivered", "63016")  # Twilio may say it twice
+    await _status(bot, to_lead[0]["sid"], "undelivered", "30003")
+    await _status(bot, to_lead[0]["sid"], "undelivered", "30003")  # Twilio may say it twice
     await bot.deliver()
     assert _sm_after_kirim(bot)[-1] == (
         "⚠️ Ralat — Permintaan #1: pemberitahuan untuk Rudi Hartono ternyata tidak sampai. "

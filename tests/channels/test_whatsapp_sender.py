@@ -8,14 +8,20 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.handlers.base import Delivery, PermanentSendError, TransientSendError
-from bot.handlers.whatsapp import WhatsAppSender
+from bot.handlers.base import (
+    Delivery,
+    HoldSendError,
+    PermanentSendError,
+    TransientSendError,
+)
+from bot.handlers.whatsapp import TWILIO_REASONS, WhatsAppSender
+from bot.i18n import Catalog
 from bot.messages import Choices, ContactRequest, Document, Image, Option, Reply, Text
 from tests.channels.conftest import (
+    ALERT_SID,
     CHOICES2_SID,
-    NOTIFICATION_SID,
+    OPENER_SID,
     PUBLIC_BASE_URL,
-    REMINDER_SID,
     WHATSAPP_FROM,
     make_settings,
 )
@@ -131,22 +137,35 @@ async def test_image_and_document_send_media_urls(
 
 
 @pytest.mark.asyncio
-async def test_outside_the_window_sends_the_approved_template(
+@pytest.mark.parametrize("kind", ["reminder", "notification", "broadcast"])
+async def test_outside_the_window_a_proactive_message_is_held_not_stripped(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender, kind: str
+) -> None:
+    poster = Image("/data/media/poster.png", caption="Poster minggu ini")
+    with pytest.raises(HoldSendError):
+        await sender.send(_delivery(poster, kind=kind, last_inbound_at=None))
+    with pytest.raises(HoldSendError):
+        await sender.send(_delivery(Text("x"), kind=kind, last_inbound_at=NOW - 25 * 3600))
+    assert twilio_api.requests == []
+
+
+@pytest.mark.asyncio
+async def test_the_opener_and_an_admin_alert_go_as_their_own_templates(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
-    text = "Pengingat:\nisi laporan\t hari ini " + "x" * 2000
-    await sender.send(_delivery(Text(text), kind="reminder", last_inbound_at=None))
-    await sender.send(
-        _delivery(Text("Info"), kind="notification", last_inbound_at=NOW - 25 * 3600)
-    )
-    reminder, notification = twilio_api.created()
-    assert reminder.param("ContentSid") == REMINDER_SID
-    assert reminder.param("Body") is None
-    variable = json.loads(reminder.param("ContentVariables") or "")["1"]
-    assert variable.startswith("Pengingat: isi laporan hari ini xxx")  # no newlines or tabs
-    assert len(variable) == 1000
-    assert notification.param("ContentSid") == NOTIFICATION_SID
-    assert json.loads(notification.param("ContentVariables") or "") == {"1": "Info"}
+    opener = Choices("tugas Event Team, pengingat Pegasus", (Option("Buka", "buka"),))
+    await sender.send(_delivery(opener, kind="opener", last_inbound_at=None))
+    alert = Text("⚠️ Pesan untuk Ratna\nlewat WhatsApp tidak dapat terkirim.")
+    await sender.send(_delivery(alert, kind="admin_alert", last_inbound_at=NOW - 25 * 3600))
+    first, second = twilio_api.created()
+    assert first.param("ContentSid") == OPENER_SID
+    assert json.loads(first.param("ContentVariables") or "") == {
+        "1": "tugas Event Team, pengingat Pegasus"
+    }
+    assert (first.param("Body"), first.form.get("MediaUrl")) == (None, None)
+    assert second.param("ContentSid") == ALERT_SID
+    variables = json.loads(second.param("ContentVariables") or "")
+    assert variables == {"1": "⚠️ Pesan untuk Ratna lewat WhatsApp tidak dapat terkirim."}
 
 
 @pytest.mark.asyncio
@@ -155,15 +174,19 @@ async def test_inside_the_window_and_replies_send_session_messages(
 ) -> None:
     await sender.send(_delivery(Text("a"), kind="reminder", last_inbound_at=NOW - 3600))
     await sender.send(_delivery(Text("b"), kind="reply", last_inbound_at=None))
-    assert [r.param("Body") for r in twilio_api.created()] == ["a", "b"]
+    await sender.send(_delivery(Text("c"), kind="admin_alert", last_inbound_at=NOW - 60))
+    assert [r.param("Body") for r in twilio_api.created()] == ["a", "b", "c"]
 
 
 @pytest.mark.asyncio
-async def test_outside_the_window_without_template_is_permanent(
-    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+async def test_an_opener_without_its_template_is_permanent(
+    twilio_api: FakeTwilioAPI, wa_settings: Settings
 ) -> None:
-    with pytest.raises(PermanentSendError, match="no approved template for broadcast"):
-        await sender.send(_delivery(Text("x"), kind="broadcast", last_inbound_at=None))
+    settings = wa_settings.model_copy(update={"twilio_templates": ""})
+    opener = Choices("pengingat Pegasus", (Option("Buka", "buka"),))
+    with pytest.raises(PermanentSendError, match="no approved template for opener") as caught:
+        await _sender(settings).send(_delivery(opener, kind="opener", last_inbound_at=None))
+    assert caught.value.reason == "no_template"
     assert twilio_api.requests == []
 
 
@@ -206,8 +229,12 @@ async def test_connection_refused_is_transient(tmp_path: Path) -> None:
         twilio_whatsapp_from=WHATSAPP_FROM,
         twilio_api_base_url="http://127.0.0.1:9",  # discard port: nothing listens
     )
-    with pytest.raises(TransientSendError):
+    with pytest.raises(TransientSendError) as caught:
         await _sender(settings).send(_delivery(Text("x")))
+    # The reason people read is a sentence; no exception repr is kept to be shown.
+    assert caught.value.reason == "offline"
+    assert "MaxRetryError" not in str(caught.value)
+    assert "(" not in str(caught.value)
 
 
 @pytest.mark.asyncio
@@ -252,6 +279,45 @@ async def test_every_request_the_sender_makes_passes_the_spec(
     ]
     for reply in replies:
         await sender.send(_delivery(reply))
-        await sender.send(_delivery(reply, kind="reminder", last_inbound_at=None))
+        await sender.send(_delivery(reply, kind="admin_alert", last_inbound_at=None))
+    await sender.send(
+        _delivery(Choices("x", (Option("Buka", "buka"),)), kind="opener", last_inbound_at=None)
+    )
     assert all(r.status == 201 for r in twilio_api.requests)
-    assert len(twilio_api.created()) == 8
+    assert len(twilio_api.created()) == 9
+
+
+# The codes the issue names, a few more Twilio documents for WhatsApp, and one it never sent.
+CODES_MET = [63016, 63024, 21211, 21408, 21610, 63003, 63018, 20429, 30003, 30004, 30005]
+CODES_MET += [30006, 30007, 30008, 21614, 63013, 63032, 99999]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("code", CODES_MET)
+async def test_every_twilio_error_code_reads_as_a_plain_sentence(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender, code: int
+) -> None:
+    twilio_api.fail(400, code=code, message="Twilio's own words")
+    with pytest.raises((PermanentSendError, TransientSendError)) as caught:
+        await sender.send(_delivery(Text("x")))
+    assert caught.value.reason == TWILIO_REASONS.get(code, "refused")
+    sentence = Catalog.load().t(f"delivery.reason_{caught.value.reason}", "id")
+    assert sentence.endswith(".")
+    assert str(code) not in sentence
+    assert "Twilio's own words" not in sentence
+
+
+def test_every_reason_a_sender_gives_has_its_sentence_in_both_languages() -> None:
+    catalog = Catalog.load()
+    reasons = set(TWILIO_REASONS.values()) | {
+        "refused",
+        "unknown",
+        "offline",
+        "twilio_down",
+        "no_template",
+        "expired",
+        "blocked_bot",
+    }
+    for reason in sorted(reasons):
+        for language in ("id", "en"):
+            assert catalog.entries[f"delivery.reason_{reason}"][language]

@@ -130,6 +130,8 @@ _BUCKET = {
     OutboxStatus.READ: "delivered",
     OutboxStatus.FAILED: "failed",
     OutboxStatus.CANCELLED: "failed",
+    OutboxStatus.HELD: "queued",  # waiting for the person to open WhatsApp's window
+    OutboxStatus.DROPPED: "failed",
 }
 
 

@@ -87,9 +87,16 @@ def open_voting(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
             ctx.notify(member, [Text(text)], key=f"serawai:{rnd.id}:no-proposals:{member.id}")
         return True
     ctx.step_started(PROGRAM, 4, ref, f"{rnd.voting_days}wd")
-    broadcast(
-        ctx, f"serawai:{rnd.id}:ballot", lambda lang: ballot_replies(ctx, lang, rnd, proposals)
-    )
+    # A ballot is of no use after the close: a copy held for WhatsApp is dropped then.
+    before, ctx.valid_until = ctx.valid_until, rnd.voting_closes_at
+    try:
+        broadcast(
+            ctx,
+            f"serawai:{rnd.id}:ballot",
+            lambda lang: ballot_replies(ctx, lang, rnd, proposals),
+        )
+    finally:
+        ctx.valid_until = before
     close_day = to_wib(rnd.voting_closes_at).date()
     open_day = to_wib(ctx.now).date()
     reminders = {
