@@ -15,6 +15,7 @@ import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
@@ -34,6 +35,9 @@ from bot.outbox import record_status
 from bot.sender import Sender
 from bot.web import verify
 from storage.db import transaction
+
+if TYPE_CHECKING:
+    from bot.handlers.whatsapp import InboundJobs
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,7 @@ class Runtime:
     app: App
     telegram: object | None = None  # telegram.ext.Application when Telegram is on
     sender: Sender | None = None
+    whatsapp_jobs: InboundJobs | None = None  # messages handled after the webhook answered
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _telegram_threads: ThreadPoolExecutor | None = None
@@ -142,11 +147,16 @@ class Runtime:
         ]
         senders: dict[Channel, ChannelSender] = {}
         if Channel.WHATSAPP in self.app.channels:
-            from bot.handlers.whatsapp import WhatsAppSender, whatsapp_routes
+            from bot.handlers.wa_content import DbContentCache
+            from bot.handlers.whatsapp import InboundJobs, WhatsAppSender, whatsapp_routes
 
-            routes += whatsapp_routes(settings, self.sink, self.status)
+            self.whatsapp_jobs = InboundJobs()
+            routes += whatsapp_routes(settings, self.sink, self.status, self.whatsapp_jobs)
             senders[Channel.WHATSAPP] = WhatsAppSender(
-                settings, lambda path: media_url(self.app, path)
+                settings,
+                lambda path: media_url(self.app, path),
+                content_cache=DbContentCache(self.app.sessions, lambda: self.app.clock()),
+                list_button=self.app.catalog.t("core.wa_list_button", settings.default_language),
             )
         if Channel.TELEGRAM in self.app.channels:
             from bot.handlers.telegram import (
