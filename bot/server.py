@@ -154,7 +154,7 @@ class Runtime:
             routes += whatsapp_routes(settings, self.sink, self.status, self.whatsapp_jobs)
             senders[Channel.WHATSAPP] = WhatsAppSender(
                 settings,
-                lambda path: media_url(self.app, path),
+                lambda path, filename="": media_url(self.app, path, filename),
                 content_cache=DbContentCache(self.app.sessions, lambda: self.app.clock()),
                 list_button=self.app.catalog.t("core.wa_list_button", settings.default_language),
             )

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
@@ -64,8 +64,14 @@ log = logging.getLogger(__name__)
 StatusSink = Callable[[str, str, str | None], Awaitable[None]]
 """Receives (message_sid, status, error_code) from Twilio's status callbacks."""
 
-MediaUrlFor = Callable[[str], str]
-"""Turns a media-storage path into a public URL Twilio can fetch."""
+
+class MediaUrlFor(Protocol):
+    """Turns a media-storage path into a public URL Twilio can fetch."""
+
+    def __call__(self, path: str, filename: str = "", /) -> str:
+        """The URL; `filename` is the name the recipient sees (the file's own when empty)."""
+        ...
+
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -422,6 +428,10 @@ def template_value(text: str) -> str:
     return value or "-"
 
 
+def _is_calendar(path: str, filename: str) -> bool:
+    return any(name.lower().endswith(".ics") for name in (path, filename))
+
+
 def numbered_choices(text: str, options: tuple[Option, ...]) -> str:
     """Choices as text: the question, a numbered list of labels, and how to answer."""
     if not options:
@@ -513,7 +523,13 @@ class WhatsAppSender:
                 if types is not None and len(numbered) <= MAX_BODY:
                     return [{_INTERACTIVE: types, _FALLBACK: numbered}]
                 return self._bodies(numbered)
-            case Image(path=path, caption=caption) | Document(path=path, caption=caption):
+            case Document(path=path, filename=filename, caption=caption) if _is_calendar(
+                path, filename
+            ):
+                return self._calendar_link(path, filename, caption)
+            case Document(path=path, filename=filename, caption=caption):
+                return self._media(path, caption, filename)
+            case Image(path=path, caption=caption):
                 return self._media(path, caption)
         raise PermanentSendError(f"cannot render {type(reply).__name__} on whatsapp")
 
@@ -536,11 +552,20 @@ class WhatsAppSender:
             raise PermanentSendError("refusing to send an empty message")
         return [{"body": chunk} for chunk in split_text(text, MAX_BODY)]
 
-    def _media(self, path: str, caption: str) -> list[dict[str, Any]]:
+    def _public_url(self, path: str, filename: str) -> str:
         try:
-            url = self._media_url_for(path)
+            return self._media_url_for(path, filename)
         except Exception as exc:
             raise PermanentSendError(f"no public URL for {path}: {exc}") from exc
+
+    def _calendar_link(self, path: str, filename: str, caption: str) -> list[dict[str, Any]]:
+        """A calendar entry as its caption and a link to the .ics: WhatsApp takes no
+        text/calendar document, and a tapped link hands the file to the phone's calendar."""
+        url = self._public_url(path, filename)
+        return self._bodies(f"{caption.strip() or filename}\n{url}")
+
+    def _media(self, path: str, caption: str, filename: str = "") -> list[dict[str, Any]]:
+        url = self._public_url(path, filename)
         chunks = split_text(caption, MAX_BODY) if caption.strip() else []
         first: dict[str, Any] = {"media_url": [url]}
         if chunks:

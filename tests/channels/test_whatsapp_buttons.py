@@ -107,7 +107,7 @@ async def wa_bot(
     # WhatsApp's 24-hour window read on the test's clock; sends unpaced (the fake sets no rate).
     whatsapp = WhatsAppSender(
         settings,
-        lambda path: media_url(app, path),
+        lambda path, filename="": media_url(app, path, filename),
         clock=lambda: clock().timestamp(),
         content_cache=DbContentCache(app.sessions, clock),
     )

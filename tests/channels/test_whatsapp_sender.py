@@ -31,7 +31,7 @@ TO = "+6281234567890"
 def _sender(settings: Settings, **kwargs: object) -> WhatsAppSender:
     return WhatsAppSender(
         settings,
-        lambda path: f"{PUBLIC_BASE_URL}/media/{Path(path).name}?sig=abc",
+        lambda path, filename="": f"{PUBLIC_BASE_URL}/media/{Path(path).name}?sig=abc",
         clock=lambda: NOW,
         **kwargs,  # type: ignore[arg-type]
     )

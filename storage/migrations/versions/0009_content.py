@@ -1,4 +1,5 @@
-"""WhatsApp content: the ContentSid of each set of buttons created through the Content API
+"""WhatsApp content: the ContentSid of each set of buttons made through the Content API, and
+the filename a media link shows
 
 Revision ID: 0009_content
 Revises: 0007_health
@@ -26,7 +27,13 @@ def upgrade() -> None:
         sa.Column("created_at", storage.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_whatsapp_contents")),
     )
+    with op.batch_alter_table("media_links") as batch:
+        batch.add_column(
+            sa.Column("filename", sa.String(length=200), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("media_links") as batch:
+        batch.drop_column("filename")
     op.drop_table("whatsapp_contents")
