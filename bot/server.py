@@ -54,6 +54,7 @@ async def healthz(_request: Request) -> JSONResponse:
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+WHATSAPP_DRAIN_SECONDS = 20.0  # a media download gives up after 15 s
 
 
 def metrics_allowed(request: Request, token: str) -> bool:
@@ -218,6 +219,11 @@ class Runtime:
                 await telegram.updater.stop()
             if telegram.running:
                 await telegram.stop()
+        if self.whatsapp_jobs is not None:  # messages whose files are still being fetched
+            try:
+                await asyncio.wait_for(self.whatsapp_jobs.idle(), timeout=WHATSAPP_DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("stopping with whatsapp messages still being fetched")
         self.stop.set()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=30)

@@ -133,6 +133,26 @@ def _votes(app: App) -> list[tuple[str, list[str]]]:
     return sorted(votes.items())
 
 
+async def _ballot_on_whatsapp(
+    wa_bot: WhatsAppBot, clock: Clock, titles: dict[str, str]
+) -> dict[str, Any]:
+    """A round opened on the console with these proposals, now in its vote: the voter's ballot
+    as WhatsApp delivered it (the one message with buttons after the voter's menu)."""
+    app = wa_bot.app
+    at(clock, wib(date(2025, 7, 1)))
+    harness = Harness(app, clock)
+    open_round(harness, "Serawai Uji")  # CAN and the CAs work on the console
+    for code, title in titles.items():
+        propose(harness, REGENCY_CAS[code], title)
+    at(clock, the_round(app).proposal_closes_at)
+    await wa_bot.say("menu")  # the voter wrote today: inside WhatsApp's 24-hour window
+    harness.tick()  # proposals close: the vote opens and the ballots go out
+    await wa_bot.deliver()
+    with_buttons = [m for m in wa_bot.sent_to(VOTER_PHONE) if wa_bot.twilio.content_of(m)]
+    assert len(with_buttons) == 1, [wa_bot.twilio.shown(m) for m in wa_bot.sent_to(VOTER_PHONE)]
+    return with_buttons[0]
+
+
 @pytest.mark.parametrize(
     ("titles", "kind"),
     [
@@ -148,24 +168,9 @@ async def test_a_serawai_ballot_on_whatsapp_is_voted_with_one_tap(
     wa_bot: WhatsAppBot, clock: Clock, titles: dict[str, str], kind: str
 ) -> None:
     app = wa_bot.app
-    at(clock, wib(date(2025, 7, 1)))
-    harness = Harness(app, clock)
-    open_round(harness, "Serawai Uji")  # CAN and the CAs work on the console
-    for code, title in titles.items():
-        propose(harness, REGENCY_CAS[code], title)
-    at(clock, the_round(app).proposal_closes_at)
-    await wa_bot.say("menu")  # the voter wrote today: inside WhatsApp's 24-hour window
-    harness.tick()  # proposals close: the vote opens and the ballots go out
+    ballot = await _ballot_on_whatsapp(wa_bot, clock, titles)
+    assert kind in (wa_bot.twilio.content_of(ballot) or {}).get("types", {})
     themes = proposals(app)
-    await wa_bot.deliver()
-
-    ballots = [
-        m
-        for m in wa_bot.sent_to(VOTER_PHONE)
-        if (c := wa_bot.twilio.content_of(m)) and kind in c["types"]
-    ]
-    assert len(ballots) == 1, [wa_bot.twilio.shown(m) for m in wa_bot.sent_to(VOTER_PHONE)]
-    (ballot,) = ballots
     _text, labels = wa_bot.twilio.shown(ballot)
     assert "Body" not in ballot  # buttons, not a numbered list
     chosen = sorted(titles.values())[-1]
@@ -181,3 +186,25 @@ async def test_a_serawai_ballot_on_whatsapp_is_voted_with_one_tap(
     answer_text, _ = wa_bot.twilio.shown(answer)
     assert "✅" in answer_text
     assert chosen in answer_text
+
+
+async def test_a_forged_whatsapp_button_is_checked_like_a_telegram_one(
+    wa_bot: WhatsAppBot, clock: Clock
+) -> None:
+    app = wa_bot.app
+    ballot = await _ballot_on_whatsapp(wa_bot, clock, {"1701": "Tema Satu"})
+    (label,) = [label for label in wa_bot.twilio.shown(ballot)[1] if "Tema Satu" in label]
+    tap = wa_bot.twilio.press(ballot, label)
+    rnd = the_round(app)
+    before = len(wa_bot.sent_to(VOTER_PHONE))
+    forged = [f"srw:v:{rnd.id}:999", f"srw:v:{rnd.id + 1}:1", "srw:v:x", "nope:1"]
+    for i, payload in enumerate(forged):  # each a new tap of the ballot, its id rewritten
+        response = await wa_bot.post(
+            tap | {"MessageSid": f"SMf{i:031x}", "ButtonPayload": payload}
+        )
+        assert response.status_code == 200
+    assert _votes(app) == []
+    answers = [wa_bot.twilio.shown(m)[0] for m in wa_bot.sent_to(VOTER_PHONE)[before:]]
+    assert len(answers) == 4
+    refusals = ("sudah tidak berlaku", "sudah ditutup", "Tombol itu tidak dikenal")
+    assert all(any(r in answer for r in refusals) for answer in answers), answers
