@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -41,3 +41,8 @@ def remember_content(session: Session, key: str, sid: str, at: datetime) -> str:
         )
     )
     return content_sid(session, key) or sid
+
+
+def forget_content(session: Session, key: str) -> None:
+    """Drop the ContentSid kept for `key`."""
+    session.execute(delete(WhatsAppContent).where(WhatsAppContent.key == key))

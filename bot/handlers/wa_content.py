@@ -22,7 +22,7 @@ from twilio.rest.content.v1.content import ContentList
 
 from bot.messages import Option
 from storage.db import transaction
-from storage.wa_content import content_sid, remember_content
+from storage.wa_content import content_sid, forget_content, remember_content
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,10 @@ def interactive_types(
     if not options or not _fits(text, options):
         return None
     titles = [o.label.strip() for o in options]
-    if len(options) <= QUICK_REPLY_MAX_OPTIONS and all(
-        len(t) <= QUICK_REPLY_MAX_TITLE for t in titles
+    if (
+        len(options) <= QUICK_REPLY_MAX_OPTIONS
+        and all(len(t) <= QUICK_REPLY_MAX_TITLE for t in titles)
+        and len(set(titles)) == len(titles)  # WhatsApp wants distinct button titles
     ):
         actions = [
             {"type": "QUICK_REPLY", "title": title, "id": option.payload}
@@ -94,6 +96,10 @@ class ContentCache(Protocol):
         """Keep `sid` for `key` (unless one is kept already); return the one kept."""
         ...
 
+    def forget(self, key: str) -> None:
+        """Drop what is kept for `key`."""
+        ...
+
 
 class MemoryContentCache:
     """ContentSids for this process only."""
@@ -111,6 +117,11 @@ class MemoryContentCache:
         """Keep `sid` for `key` (unless one is kept already); return the one kept."""
         with self._lock:
             return self._sids.setdefault(key, sid)
+
+    def forget(self, key: str) -> None:
+        """Drop what is kept for `key`."""
+        with self._lock:
+            self._sids.pop(key, None)
 
 
 class DbContentCache:
@@ -131,6 +142,11 @@ class DbContentCache:
         """Keep `sid` for `key` (unless one is kept already); return the one kept."""
         with transaction(self._sessions) as session:
             return remember_content(session, key, sid, self._clock())
+
+    def forget(self, key: str) -> None:
+        """Drop what is kept for `key`."""
+        with transaction(self._sessions) as session:
+            forget_content(session, key)
 
 
 class ContentStore:
@@ -165,3 +181,7 @@ class ContentStore:
                 raise ValueError("the Content API answered without a sid")
             log.info("created whatsapp content %s (%s)", sid, next(iter(types)))
             return self._cache.put(key, sid)
+
+    def forget(self, types: dict[str, Any]) -> None:
+        """Forget the ContentSid of `types` (Twilio refused it), so it is created anew."""
+        self._cache.forget(content_key(types))

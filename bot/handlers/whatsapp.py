@@ -91,6 +91,7 @@ QUICK_REPLY_MAX_BODY = 1024
 QUICK_REPLY_MAX_ID = 200
 # 400-level Twilio codes that are worth retrying: queue full, too many requests.
 TRANSIENT_CODES = frozenset({20429, 21611})
+ERR_CONTENT_SID = 21655  # "The ContentSid is Invalid"
 
 _PHOTO_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png"})
 _DOCUMENT_TYPES = frozenset(
@@ -482,7 +483,8 @@ class WhatsAppSender:
         return sid
 
     def _create(self, to: str, params: dict[str, Any]) -> str:
-        params = self._interactive(params)
+        if _INTERACTIVE in params:
+            return self._create_interactive(to, params)
         extra: dict[str, Any] = {}
         if self._status_callback:
             extra["status_callback"] = self._status_callback
@@ -533,19 +535,26 @@ class WhatsAppSender:
                 return self._media(path, caption)
         raise PermanentSendError(f"cannot render {type(reply).__name__} on whatsapp")
 
-    def _interactive(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _create_interactive(self, to: str, params: dict[str, Any]) -> str:
         """Real buttons: the ContentSid of the choices, created once; else the numbered list.
 
         Runs in the worker thread, as creating a content is a (synchronous) Twilio request.
         """
-        if _INTERACTIVE not in params:
-            return params
+        types, numbered = params[_INTERACTIVE], {"body": params[_FALLBACK]}
         try:
-            sid = self._contents.sid_for(params[_INTERACTIVE])
+            sid = self._contents.sid_for(types)
         except Exception as exc:  # any failure of the Content API leaves the numbered list
             log.warning("whatsapp buttons unavailable, sending a numbered list: %r", exc)
-            return {"body": params[_FALLBACK]}
-        return {"content_sid": sid}
+            return self._create(to, numbered)
+        try:
+            return self._create(to, {"content_sid": sid})
+        except TwilioRestException as exc:
+            if exc.code != ERR_CONTENT_SID:
+                raise
+            # The content is gone from Twilio (deleted in the console): made anew next time.
+            log.warning("whatsapp content %s refused, sending a numbered list", sid)
+            self._contents.forget(types)
+            return self._create(to, numbered)
 
     def _bodies(self, text: str) -> list[dict[str, Any]]:
         if not text.strip():

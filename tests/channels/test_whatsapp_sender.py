@@ -149,6 +149,33 @@ async def test_choices_fall_back_to_a_numbered_list_when_the_content_api_fails(
 
 
 @pytest.mark.asyncio
+async def test_a_content_deleted_at_twilio_is_made_anew(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
+    await sender.send(_delivery(choices))
+    (old,) = twilio_api.contents
+    twilio_api.delete_content(old)
+    await sender.send(_delivery(choices))  # refused with the old SID: the numbered list
+    await sender.send(_delivery(choices))  # and buttons again, under a new SID
+    first, numbered, again = twilio_api.created()
+    assert first.param("ContentSid") == old
+    assert (numbered.param("Body") or "").startswith("Hadir rapat?\n\n1. Ya\n2. Tidak")
+    assert again.param("ContentSid") in twilio_api.contents
+
+
+@pytest.mark.asyncio
+async def test_same_labels_go_as_a_list_of_distinct_items(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    options = (Option("Andi", "et:pick:1"), Option("Andi", "et:pick:2"))
+    await sender.send(_delivery(Choices("Pilih anggota:", options)))
+    (content,) = twilio_api.contents.values()
+    items = content["types"]["twilio/list-picker"]["items"]
+    assert [item["id"] for item in items] == ["et:pick:1", "et:pick:2"]
+
+
+@pytest.mark.asyncio
 async def test_the_same_choices_reuse_their_content_after_a_restart(
     twilio_api: FakeTwilioAPI, wa_settings: Settings, engine: Engine
 ) -> None:

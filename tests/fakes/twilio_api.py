@@ -392,6 +392,7 @@ class FakeTwilioAPI:
             self.rate_limited = 0
             self.unreachable: set[str] = set()  # To addresses answered with 63003
             self.contents: dict[str, dict[str, Any]] = {}  # created through the Content API
+            self.deleted_contents: set[str] = set()
             self.media_gate: threading.Event | None = None
             self.media_asked = threading.Event()
 
@@ -446,6 +447,12 @@ class FakeTwilioAPI:
             return self.media_gate
 
     # -- buttons ---------------------------------------------------------------------------
+
+    def delete_content(self, sid: str) -> None:
+        """Delete a content, as from Twilio's console: messages naming it are refused."""
+        with self._lock:
+            self.contents.pop(sid, None)
+            self.deleted_contents.add(sid)
 
     def content_of(self, message: dict[str, Any]) -> dict[str, Any] | None:
         """The content (its `types`) a sent message showed through its ContentSid, if the fake
@@ -642,6 +649,9 @@ class FakeTwilioAPI:
                 )
         with self._lock:
             created_content = self.contents.get(one("ContentSid"))
+            deleted = one("ContentSid") in self.deleted_contents
+        if deleted:
+            raise TwilioError(400, ERR_CONTENT_SID, "The ContentSid is Invalid.")
         if created_content is not None and (one("Body") or form.get("MediaUrl")):
             raise TwilioError(
                 400, ERR_CONTENT_SID, "A message with a ContentSid takes no Body or MediaUrl."
