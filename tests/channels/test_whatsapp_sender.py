@@ -26,6 +26,7 @@ from tests.fakes.twilio_api import FakeTwilioAPI, Recorded
 
 NOW = 1_750_000_000.0
 TO = "+6281234567890"
+HADIR = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
 
 
 def _sender(settings: Settings, **kwargs: object) -> WhatsAppSender:
@@ -81,9 +82,8 @@ def _contents(twilio_api: FakeTwilioAPI) -> list[Recorded]:
 async def test_choices_become_quick_reply_buttons_created_once(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await sender.send(_delivery(choices))
-    await sender.send(_delivery(choices))
+    await sender.send(_delivery(HADIR))
+    await sender.send(_delivery(HADIR))
     (created,) = _contents(twilio_api)
     assert (created.authorized, created.status) == (True, 201)
     first, again = twilio_api.created()
@@ -137,14 +137,13 @@ async def test_choices_fall_back_to_a_numbered_list_when_the_content_api_fails(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
     twilio_api.fail(500, endpoint="content")
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await sender.send(_delivery(choices))
+    await sender.send(_delivery(HADIR))
     (request,) = twilio_api.created()
     assert request.param("Body") == (
         "Hadir rapat?\n\n1. Ya\n2. Tidak\n\nBalas dengan angka atau teks pilihan."
     )
     assert request.param("ContentSid") is None
-    await sender.send(_delivery(choices))  # the Content API is back: buttons again
+    await sender.send(_delivery(HADIR))  # the Content API is back: buttons again
     assert twilio_api.created()[-1].param("ContentSid") in twilio_api.contents
 
 
@@ -152,12 +151,11 @@ async def test_choices_fall_back_to_a_numbered_list_when_the_content_api_fails(
 async def test_a_content_deleted_at_twilio_is_made_anew(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await sender.send(_delivery(choices))
+    await sender.send(_delivery(HADIR))
     (old,) = twilio_api.contents
     twilio_api.delete_content(old)
-    await sender.send(_delivery(choices))  # refused with the old SID: the numbered list
-    await sender.send(_delivery(choices))  # and buttons again, under a new SID
+    await sender.send(_delivery(HADIR))  # refused with the old SID: the numbered list
+    await sender.send(_delivery(HADIR))  # and buttons again, under a new SID
     first, numbered, again = twilio_api.created()
     assert first.param("ContentSid") == old
     assert (numbered.param("Body") or "").startswith("Hadir rapat?\n\n1. Ya\n2. Tidak")
@@ -168,8 +166,10 @@ async def test_a_content_deleted_at_twilio_is_made_anew(
 async def test_same_labels_go_as_a_list_of_distinct_items(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
-    options = (Option("Andi", "et:pick:1"), Option("Andi", "et:pick:2"))
-    await sender.send(_delivery(Choices("Pilih anggota:", options)))
+    two_andis = Choices(
+        "Pilih anggota:", (Option("Andi", "et:pick:1"), Option("Andi", "et:pick:2"))
+    )
+    await sender.send(_delivery(two_andis))
     (content,) = twilio_api.contents.values()
     items = content["types"]["twilio/list-picker"]["items"]
     assert [item["id"] for item in items] == ["et:pick:1", "et:pick:2"]
@@ -180,12 +180,12 @@ async def test_the_same_choices_reuse_their_content_after_a_restart(
     twilio_api: FakeTwilioAPI, wa_settings: Settings, engine: Engine
 ) -> None:
     sessions = sessionmaker(engine, expire_on_commit=False)
-    choices = Choices(
+    poster = Choices(
         "Setujui poster?", (Option("✅ Setuju", "pg:ok:3"), Option("↩️ Revisi", "pg:no:3"))
     )
     for _restart in range(2):
         sender = _sender(wa_settings, content_cache=DbContentCache(sessions))
-        await sender.send(_delivery(choices))
+        await sender.send(_delivery(poster))
     assert len(_contents(twilio_api)) == 1
     first, second = twilio_api.created()
     assert first.param("ContentSid") == second.param("ContentSid")
@@ -208,8 +208,7 @@ async def test_choices_use_a_configured_quick_reply_template(
         twilio_api_base_url=twilio_api.url,
         twilio_templates=f"choices2={CHOICES2_SID}",
     )
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await _sender(settings).send(_delivery(choices))
+    await _sender(settings).send(_delivery(HADIR))
     (request,) = twilio_api.created()
     assert request.param("ContentSid") == CHOICES2_SID
     assert json.loads(request.param("ContentVariables") or "") == {
