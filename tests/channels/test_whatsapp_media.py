@@ -12,10 +12,9 @@ from pathlib import Path
 
 from bot.messages import Document
 from tests.channels.conftest import PUBLIC_BASE_URL
+from tests.channels.test_directory_chat import ANDI_PHONE, XLSX, employees_workbook
 from tests.channels.test_server import IRFAN_PHONE, Bot, _notify
 from tests.channels.test_server import running as running  # the fixture
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # WhatsApp takes it
 
 
 def _bodies(bot: Bot) -> list[str]:
@@ -96,3 +95,20 @@ async def test_a_calendar_entry_reaches_whatsapp_as_a_link_to_its_ics(running: B
     assert fetched.content == Path(entry).read_bytes()
     assert fetched.headers["content-type"].startswith("text/calendar")
     assert fetched.headers["content-disposition"] == 'attachment; filename="jadwal-pegasus.ics"'
+
+
+async def test_a_file_the_flow_waits_for_can_be_sent_again_after_a_failed_download(
+    running: Bot,
+) -> None:
+    twilio = running.twilio
+    await running.whatsapp("/impor", phone=ANDI_PHONE)
+    url = twilio.add_media(employees_workbook(), XLSX)
+    twilio.fail(500, endpoint="media")
+    await running.whatsapp(NumMedia="1", MediaUrl0=url, MediaContentType0=XLSX, phone=ANDI_PHONE)
+    await running.deliver()
+    assert _bodies(running)[-1] == "Maaf, berkas Anda belum bisa saya terima. Coba kirim lagi."
+    await running.whatsapp(NumMedia="1", MediaUrl0=url, MediaContentType0=XLSX, phone=ANDI_PHONE)
+    await running.deliver()
+    text, labels = twilio.shown(twilio.messages[-1])
+    assert text.startswith("Pratinjau impor (2 baris)")  # the import still waited for the file
+    assert labels == ("📥 Impor", "❌ Batal")
