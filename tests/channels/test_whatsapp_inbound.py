@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.handlers.whatsapp import EMPTY_TWIML, InboundJobs, media_kind, whatsapp_routes
 from bot.messages import Channel
 from tests.channels.conftest import PUBLIC_BASE_URL, Sink, StatusSink
+from tests.fakes._server import wait_until
 from tests.fakes.twilio_api import FakeTwilioAPI
 
 MESSAGE_SID = "SM" + "5" * 32
@@ -195,7 +196,7 @@ async def test_a_media_url_that_never_answers_does_not_hold_the_webhook(
     twilio_api: FakeTwilioAPI,
     jobs: InboundJobs,
 ) -> None:
-    gate = twilio_api.hang_media()
+    gate = twilio_api.hold(endpoint="media")
     photo = _message(
         MessageSid="SM" + "6" * 32,
         Body="",
@@ -213,8 +214,7 @@ async def test_a_media_url_that_never_answers_does_not_hold_the_webhook(
         response = await asyncio.wait_for(post, timeout=60)
         assert response.status_code == 200
         assert response.text == EMPTY_TWIML
-    assert await asyncio.to_thread(twilio_api.media_asked.wait, 30)
-    assert twilio_api.unanswered() == 1  # the download is still waiting
+    await wait_until(lambda: twilio_api.unanswered() == 1)  # the download is waiting
     assert sink.items == []  # and the text after it waits its turn
     gate.set()
     await jobs.idle()

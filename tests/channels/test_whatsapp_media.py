@@ -15,6 +15,7 @@ from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.test_directory_chat import ANDI_PHONE, XLSX, employees_workbook
 from tests.channels.test_server import IRFAN_PHONE, Bot, _notify
 from tests.channels.test_server import running as running  # the fixture
+from tests.fakes._server import wait_until
 
 
 def _bodies(bot: Bot) -> list[str]:
@@ -27,15 +28,14 @@ async def test_a_media_url_that_never_answers_holds_neither_the_webhook_nor_the_
     await running.whatsapp("menu")
     await running.deliver()
     before = len(running.twilio.messages)
-    gate = running.twilio.hang_media()
+    gate = running.twilio.hold(endpoint="media")
     url = running.twilio.add_media(b"\xff\xd8 foto", "image/jpeg")
     post = running.whatsapp(NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
     # The gate stays shut until after the answer: a webhook that waited for the download would
     # never answer (the bound only turns such a hang into a failure).
     response = await asyncio.wait_for(post, timeout=60)
     assert response.status_code == 200
-    assert await asyncio.to_thread(running.twilio.media_asked.wait, 30)
-    assert running.twilio.unanswered() == 1  # the download is still pending
+    await wait_until(lambda: running.twilio.unanswered() == 1)  # the download is pending
     gate.set()
     await running.deliver()
     (answer,) = _bodies(running)[before:]

@@ -13,7 +13,6 @@ a parameter name fails the test instead of being silently dropped.
 
 Media for inbound messages: `add_media(data, content_type)` returns a media URL; a GET with
 the account's Basic auth answers 307 to a CDN path that serves the bytes, as Twilio does.
-`hang_media()` makes media requests wait until the test lets them go.
 
 The Content API (`POST /v1/Content`, host content.twilio.com) is validated against Twilio's
 Content API description (`twilio/twilio_content_v1.json`): the JSON body against the
@@ -381,9 +380,6 @@ class FakeTwilioAPI:
             # Requests still in flight from before a reset (an injected delay outliving its
             # test) see the generation change and touch nothing.
             self.generation = getattr(self, "generation", 0) + 1
-            gate = getattr(self, "media_gate", None)
-            if gate is not None:
-                gate.set()  # let go of media requests a test left hanging
             self.requests: list[Recorded] = []
             self.messages: list[dict[str, Any]] = []
             self.media: dict[str, StoredMedia] = {}
@@ -393,8 +389,6 @@ class FakeTwilioAPI:
             self.unreachable: set[str] = set()  # To addresses answered with 63003
             self.contents: dict[str, dict[str, Any]] = {}  # created through the Content API
             self.deleted_contents: set[str] = set()
-            self.media_gate: threading.Event | None = None
-            self.media_asked = threading.Event()
 
     # -- injection --------------------------------------------------------------------------
 
@@ -420,6 +414,13 @@ class FakeTwilioAPI:
         with self._lock:
             self.failures.add(endpoint, Failure(delay=seconds, times=times))
 
+    def hold(self, endpoint: str = "messages") -> threading.Event:
+        """Hold the next request to `endpoint` unanswered until the returned event is set."""
+        released = threading.Event()
+        with self._lock:
+            self.failures.add(endpoint, Failure(hold=released))
+        return released
+
     def enforce_rate_limit(self, per_second: float) -> None:
         """Answer 429 (code 20429, Retry-After) to message creations above `per_second`."""
         with self._lock:
@@ -435,16 +436,6 @@ class FakeTwilioAPI:
             f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}"
             f"/Media/{media_sid}"
         )
-
-    def hang_media(self) -> threading.Event:
-        """Hold every media request until the returned event is set (a URL that never answers).
-
-        `media_asked` is set once such a request has arrived.
-        """
-        with self._lock:
-            self.media_gate = threading.Event()
-            self.media_asked.clear()
-            return self.media_gate
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -545,7 +536,9 @@ class FakeTwilioAPI:
             generation = self.generation
         if failure is None:
             return None
-        if failure.delay:
+        if failure.delay or failure.hold is not None:
+            if failure.hold is not None:
+                await asyncio.to_thread(failure.hold.wait, 120)
             await asyncio.sleep(failure.delay)
             if generation != self.generation:
                 return TwilioError(
@@ -731,11 +724,6 @@ class FakeTwilioAPI:
         record = Recorded("GET", request.url.path, {}, authorized)
         with self._lock:
             self.requests.append(record)
-            gate = self.media_gate
-        if gate is not None:
-            self.media_asked.set()
-            while not gate.is_set():  # never answers until the test lets it
-                await asyncio.sleep(0.01)
         response: Response | None = await self._injected("media")
         if response is None:
             if not authorized or request.path_params["account_sid"] != self.account_sid:
