@@ -289,6 +289,10 @@ class _Turn:
             return self.t("core.too_long", limit=self.app.settings.max_message_chars)
         if any(m.kind not in SUPPORTED_MEDIA for m in inbound.media):
             return self.t("core.unsupported_media")
+        lost = [m for m in inbound.media if not m.path]  # its download failed
+        if lost:
+            photo = all(m.kind == "photo" for m in lost)
+            return self.t("core.photo_not_received" if photo else "core.media_not_received")
         return None
 
     def _typed_choice(self, flow: Flow[Any] | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -16,11 +17,33 @@ from bot.app import App
 from storage.db import transaction
 from storage.models import MediaLink
 
+MAX_FILENAME = 20
+MAX_SUFFIX = 6
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# Types WhatsApp does not take as documents, served as the accepted type they are read as.
+_WHATSAPP_TYPES = {"text/csv": "text/plain", "text/tab-separated-values": "text/plain"}
 
-def media_url(app: App, path: str) -> str:
+
+def download_name(filename: str, path: str) -> str:
+    """The name a recipient's app shows: ASCII, no spaces, at most 20 characters (Twilio's
+    advice for WhatsApp documents), the extension kept."""
+    name = Path(filename or Path(path).name)
+    suffix = _UNSAFE_NAME.sub("", name.suffix.lower())[:MAX_SUFFIX]
+    stem = _UNSAFE_NAME.sub("_", name.stem).strip("._-") or "berkas"
+    return stem[: MAX_FILENAME - len(suffix)].rstrip("._-") + suffix
+
+
+def served_type(content_type: str) -> str:
+    """The Content-Type a file is served with: one WhatsApp accepts where one fits."""
+    return _WHATSAPP_TYPES.get(content_type, content_type)
+
+
+def media_url(app: App, path: str, filename: str = "") -> str:
     """A public link to a file under the data folder, valid for MEDIA_LINK_TTL_HOURS.
 
-    It writes to the database: async code calls it in a thread, never on the event loop."""
+    `filename` is the name the recipient sees (the file's own name when empty). It writes to
+    the database: async code calls it in a thread, never on the event loop.
+    """
     resolved = Path(path).resolve()
     if not resolved.is_relative_to(app.settings.data_dir.resolve()):
         raise ValueError(f"refusing to publish a file outside the data folder: {path}")
@@ -33,6 +56,7 @@ def media_url(app: App, path: str) -> str:
                 path=str(resolved),
                 content_type=content_type,
                 expires_at=app.clock() + timedelta(hours=app.settings.media_link_ttl_hours),
+                filename=download_name(filename, str(resolved)),
             )
         )
     return f"{app.settings.public_base_url.rstrip('/')}/media/{token}{resolved.suffix}"
@@ -54,6 +78,14 @@ def media_route(app: App) -> Route:
         link = await asyncio.to_thread(find, token)
         if link is None:
             return PlainTextResponse("Tautan tidak ditemukan atau sudah kedaluwarsa.", 404)
-        return FileResponse(link.path, media_type=link.content_type)
+        name = link.filename or download_name("", link.path)
+        # A calendar file is opened by a link in the text, so the phone hands it to the
+        # calendar; everything else is media WhatsApp fetches and shows inline.
+        disposition = "attachment" if link.content_type == "text/calendar" else "inline"
+        return FileResponse(
+            link.path,
+            media_type=served_type(link.content_type),
+            headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
+        )
 
     return Route("/media/{token}", serve, methods=["GET"])

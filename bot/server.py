@@ -15,6 +15,7 @@ import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.applications import Starlette
@@ -36,6 +37,9 @@ from bot.services import notices
 from bot.web import verify
 from storage.db import transaction
 
+if TYPE_CHECKING:
+    from bot.handlers.whatsapp import InboundJobs
+
 log = logging.getLogger(__name__)
 
 TEMPLATED = (held.OPENER_KIND, alerts.ALERT_KIND)
@@ -52,6 +56,7 @@ async def healthz(_request: Request) -> JSONResponse:
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+WHATSAPP_DRAIN_SECONDS = 20.0  # a media download gives up after 15 s
 
 
 def metrics_allowed(request: Request, token: str) -> bool:
@@ -74,6 +79,7 @@ class Runtime:
     app: App
     telegram: object | None = None  # telegram.ext.Application when Telegram is on
     sender: Sender | None = None
+    whatsapp_jobs: InboundJobs | None = None  # messages handled after the webhook answered
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _telegram_threads: ThreadPoolExecutor | None = None
@@ -156,13 +162,17 @@ class Runtime:
         ]
         senders: dict[Channel, ChannelSender] = {}
         if Channel.WHATSAPP in self.app.channels:
-            from bot.handlers.whatsapp import WhatsAppSender, whatsapp_routes
+            from bot.handlers.wa_content import DbContentCache
+            from bot.handlers.whatsapp import InboundJobs, WhatsAppSender, whatsapp_routes
 
-            routes += whatsapp_routes(settings, self.sink, self.status)
+            self.whatsapp_jobs = InboundJobs()
+            routes += whatsapp_routes(settings, self.sink, self.status, self.whatsapp_jobs)
             senders[Channel.WHATSAPP] = WhatsAppSender(
                 settings,
-                lambda path: media_url(self.app, path),
+                lambda path, filename="": media_url(self.app, path, filename),
                 clock=lambda: self.app.clock().timestamp(),
+                content_cache=DbContentCache(self.app.sessions, lambda: self.app.clock()),
+                list_button=self.app.catalog.t("core.wa_list_button", settings.default_language),
             )
         if Channel.TELEGRAM in self.app.channels:
             from bot.handlers.telegram import (
@@ -224,6 +234,11 @@ class Runtime:
                 await telegram.updater.stop()
             if telegram.running:
                 await telegram.stop()
+        if self.whatsapp_jobs is not None:  # messages whose files are still being fetched
+            try:
+                await asyncio.wait_for(self.whatsapp_jobs.idle(), timeout=WHATSAPP_DRAIN_SECONDS)
+            except TimeoutError:
+                log.warning("stopping with whatsapp messages still being fetched")
         self.stop.set()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=30)

@@ -1,3 +1,3 @@
 """Imports every model module so the metadata knows every table (for Alembic)."""
 
-from storage import event_team, health, models, ops, pegasus, serawai  # noqa: F401
+from storage import event_team, health, models, ops, pegasus, serawai, wa_content  # noqa: F401

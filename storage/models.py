@@ -301,6 +301,8 @@ class MediaLink(Base):
     path: Mapped[str] = mapped_column(String(500))
     content_type: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime]
+    # The name the recipient sees (Content-Disposition); empty: the file's own name.
+    filename: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class StepRecord(Base):

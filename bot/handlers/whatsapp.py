@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import httpx
@@ -40,6 +40,12 @@ from bot.handlers.base import (
     TransientSendError,
 )
 from bot.handlers.telegram import split_text
+from bot.handlers.wa_content import (
+    ContentCache,
+    ContentStore,
+    MemoryContentCache,
+    interactive_types,
+)
 from bot.messages import (
     Channel,
     Choices,
@@ -59,8 +65,14 @@ log = logging.getLogger(__name__)
 StatusSink = Callable[[str, str, str | None], Awaitable[None]]
 """Receives (message_sid, status, error_code) from Twilio's status callbacks."""
 
-MediaUrlFor = Callable[[str], str]
-"""Turns a media-storage path into a public URL Twilio can fetch."""
+
+class MediaUrlFor(Protocol):
+    """Turns a media-storage path into a public URL Twilio can fetch."""
+
+    def __call__(self, path: str, filename: str = "", /) -> str:
+        """The URL; `filename` is the name the recipient sees (the file's own when empty)."""
+        ...
+
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 SIGNATURE_HEADER = "X-Twilio-Signature"
@@ -113,10 +125,12 @@ TWILIO_REASONS: dict[int, str] = {
     63032: "not_on_whatsapp",
     63049: "filtered",
     63051: "policy",
+    21655: "bad_template",
 }
 # Kinds that go out as their own template when the window is closed; everything else (but
 # replies) is held until the person opens the window (bot/held.py).
 TEMPLATE_KINDS = frozenset({"opener", "admin_alert"})
+ERR_CONTENT_SID = 21655  # "The ContentSid is Invalid"
 
 _PHOTO_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png"})
 _DOCUMENT_TYPES = frozenset(
@@ -133,6 +147,9 @@ _DOCUMENT_TYPES = frozenset(
     }
 )
 _SAFE = re.compile(r"[^A-Za-z0-9]")
+# Keys of a rendered message whose buttons are made real (a Content API SID) when it is sent.
+_INTERACTIVE = "_interactive"
+_FALLBACK = "_numbered"
 
 
 # -- inbound ---------------------------------------------------------------------------------
@@ -252,38 +269,116 @@ async def _media(settings: Settings, form: Mapping[str, str]) -> tuple[Media, ..
     return tuple(media)
 
 
-async def _inbound(settings: Settings, form: Mapping[str, str]) -> Inbound | None:
-    sender = form.get("From", "").removeprefix("whatsapp:").strip()
-    message_sid = form.get("MessageSid", "")
-    if not sender or not message_sid:
+def _needs_download(form: Mapping[str, str]) -> bool:
+    try:
+        return int(form.get("NumMedia") or 0) > 0
+    except ValueError:
+        return False
+
+
+def _inbound_sender(form: Mapping[str, str]) -> str | None:
+    """The WhatsApp number a message is from; None for another channel (SMS, Messenger)."""
+    address = form.get("From", "").strip()
+    if not address.startswith("whatsapp:"):
         return None
-    text = form.get("Body") or form.get("ButtonText") or None
+    return address.removeprefix("whatsapp:").strip() or None
+
+
+async def _inbound(settings: Settings, form: Mapping[str, str]) -> Inbound:
+    """The message in a webhook whose sender was checked: media downloaded, buttons read."""
+    # A quick-reply press carries ButtonPayload; a list-picker choice, ListId.
+    payload = form.get("ButtonPayload") or form.get("ListId") or None
+    text = form.get("Body") or form.get("ButtonText") or form.get("ListTitle") or None
     return Inbound(
         channel=Channel.WHATSAPP,
-        sender=sender,
+        sender=_inbound_sender(form) or "",
         received_at=datetime.now(UTC),
         text=text,
-        payload=form.get("ButtonPayload") or None,
+        payload=payload,
         media=await _media(settings, form),
-        message_id=f"wa:{message_sid}",
+        message_id=f"wa:{form.get('MessageSid', '')}",
         sender_name=form.get("ProfileName", ""),
     )
 
 
-def whatsapp_routes(settings: Settings, sink: InboundSink, status_sink: StatusSink) -> list[Route]:
+class InboundJobs:
+    """Messages handled after the webhook has answered, one sender's in the order they came.
+
+    A message with media is downloaded here, so a slow or dead media URL never holds
+    Twilio's request; a later message of the same sender waits for it.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def busy(self, sender: str) -> bool:
+        """True while a message of `sender` is still being handled."""
+        task = self._last.get(sender)
+        return task is not None and not task.done()
+
+    def add(self, sender: str, job: Callable[[], Awaitable[None]]) -> None:
+        """Run `job` after the sender's earlier jobs."""
+        before = self._last.get(sender)
+
+        async def run() -> None:
+            if before is not None:
+                await asyncio.gather(before, return_exceptions=True)
+            try:
+                await job()
+            except Exception:
+                log.exception("a whatsapp message from the background failed")
+
+        task = asyncio.create_task(run())
+        self._tasks.add(task)
+        self._last[sender] = task
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._tasks.discard(finished)
+            if self._last.get(sender) is finished:
+                del self._last[sender]
+
+        task.add_done_callback(done)
+
+    async def idle(self) -> None:
+        """Wait until every job (and any job they started) has ended."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def whatsapp_routes(
+    settings: Settings,
+    sink: InboundSink,
+    status_sink: StatusSink,
+    jobs: InboundJobs | None = None,
+) -> list[Route]:
     """POST /whatsapp/inbound and /whatsapp/status, both checking Twilio's signature."""
+    background = jobs or InboundJobs()
+
+    async def handle(form: Mapping[str, str]) -> None:
+        await sink(await _inbound(settings, form))
 
     async def inbound(request: Request) -> Response:
         form = await _signed_form(settings, request)
         if form is None:
             return Response(status_code=403)
-        message = await _inbound(settings, form)
-        if message is None:
+        sender = _inbound_sender(form)
+        if not form.get("MessageSid"):
             return Response(status_code=400)
+        if sender is None:  # SMS or Messenger to the same number: not this bot's channel
+            prefix, colon, _address = form.get("From", "").partition(":")
+            log.info(
+                "ignoring a message that is not from whatsapp (%s)",
+                _SAFE.sub("", prefix) if colon else "sms",
+            )
+            return Response(EMPTY_TWIML, media_type="text/xml")
+        if _needs_download(form) or background.busy(sender):
+            background.add(sender, lambda: handle(form))
+            return Response(EMPTY_TWIML, media_type="text/xml")
         try:
-            await sink(message)
+            await handle(form)
         except Exception:
-            log.exception("inbound sink failed for %s", message.message_id)
+            log.exception("inbound sink failed for wa:%s", form.get("MessageSid", ""))
             return Response(status_code=500)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
@@ -387,6 +482,10 @@ def template_value(text: str) -> str:
     return value or "-"
 
 
+def _is_calendar(path: str, filename: str) -> bool:
+    return any(name.lower().endswith(".ics") for name in (path, filename))
+
+
 def numbered_choices(text: str, options: tuple[Option, ...]) -> str:
     """Choices as text: the question, a numbered list of labels, and how to answer."""
     if not options:
@@ -408,6 +507,8 @@ class WhatsAppSender:
         timeout: float = 15.0,
         clock: Callable[[], float] = time.time,
         window_margin: float = 300.0,
+        content_cache: ContentCache | None = None,
+        list_button: str = "Pilih",
     ) -> None:
         self._http = _RoutedHttpClient(settings.twilio_api_base_url or None, timeout)
         self._client = Client(
@@ -420,6 +521,8 @@ class WhatsAppSender:
         self._window = WINDOW_SECONDS - window_margin
         base = settings.public_base_url.rstrip("/")
         self._status_callback = f"{base}{STATUS_PATH}" if base else None
+        self._contents = ContentStore(self._client, content_cache or MemoryContentCache())
+        self._list_button = list_button
 
     async def send(self, delivery: Delivery) -> str:
         """Deliver one reply (several messages when long); return the last message SID."""
@@ -434,6 +537,8 @@ class WhatsAppSender:
         return sid
 
     def _create(self, to: str, params: dict[str, Any]) -> str:
+        if _INTERACTIVE in params:
+            return self._create_interactive(to, params)
         extra: dict[str, Any] = {}
         if self._status_callback:
             extra["status_callback"] = self._status_callback
@@ -470,21 +575,63 @@ class WhatsAppSender:
                 return self._bodies(text)
             case Choices(text=text, options=options):
                 quick = self._quick_reply(text, options)
-                return [quick] if quick else self._bodies(numbered_choices(text, options))
-            case Image(path=path, caption=caption) | Document(path=path, caption=caption):
+                if quick:
+                    return [quick]
+                numbered = numbered_choices(text, options)
+                types = interactive_types(text, options, self._list_button)
+                if types is not None and len(numbered) <= MAX_BODY:
+                    return [{_INTERACTIVE: types, _FALLBACK: numbered}]
+                return self._bodies(numbered)
+            case Document(path=path, filename=filename, caption=caption) if _is_calendar(
+                path, filename
+            ):
+                return self._calendar_link(path, filename, caption)
+            case Document(path=path, filename=filename, caption=caption):
+                return self._media(path, caption, filename)
+            case Image(path=path, caption=caption):
                 return self._media(path, caption)
         raise PermanentSendError(f"cannot render {type(reply).__name__} on whatsapp")
+
+    def _create_interactive(self, to: str, params: dict[str, Any]) -> str:
+        """Real buttons: the ContentSid of the choices, created once; else the numbered list.
+
+        Runs in the worker thread, as creating a content is a (synchronous) Twilio request.
+        """
+        types, numbered = params[_INTERACTIVE], {"body": params[_FALLBACK]}
+        try:
+            sid = self._contents.sid_for(types)
+        except Exception as exc:  # any failure of the Content API leaves the numbered list
+            log.warning("whatsapp buttons unavailable, sending a numbered list: %r", exc)
+            return self._create(to, numbered)
+        try:
+            return self._create(to, {"content_sid": sid})
+        except TwilioRestException as exc:
+            if exc.code != ERR_CONTENT_SID:
+                raise
+            # The content is gone from Twilio (deleted in the console): made anew next time.
+            log.warning("whatsapp content %s refused, sending a numbered list", sid)
+            self._contents.forget(types)
+            return self._create(to, numbered)
 
     def _bodies(self, text: str) -> list[dict[str, Any]]:
         if not text.strip():
             raise PermanentSendError("refusing to send an empty message")
         return [{"body": chunk} for chunk in split_text(text, MAX_BODY)]
 
-    def _media(self, path: str, caption: str) -> list[dict[str, Any]]:
+    def _public_url(self, path: str, filename: str) -> str:
         try:
-            url = self._media_url_for(path)
+            return self._media_url_for(path, filename)
         except Exception as exc:
             raise PermanentSendError(f"no public URL for {path}: {exc}") from exc
+
+    def _calendar_link(self, path: str, filename: str, caption: str) -> list[dict[str, Any]]:
+        """A calendar entry as its caption and a link to the .ics: WhatsApp takes no
+        text/calendar document, and a tapped link hands the file to the phone's calendar."""
+        url = self._public_url(path, filename)
+        return self._bodies(f"{caption.strip() or filename}\n{url}")
+
+    def _media(self, path: str, caption: str, filename: str = "") -> list[dict[str, Any]]:
+        url = self._public_url(path, filename)
         chunks = split_text(caption, MAX_BODY) if caption.strip() else []
         first: dict[str, Any] = {"media_url": [url]}
         if chunks:

@@ -120,8 +120,10 @@ def both_settings(
 
 
 async def drain(runtime: Runtime) -> None:
-    """Let the runtime's sender deliver everything due now."""
+    """Let WhatsApp messages still being handled end, then the sender deliver what is due."""
     assert runtime.sender is not None
+    if runtime.whatsapp_jobs is not None:
+        await runtime.whatsapp_jobs.idle()
     for _ in range(50):
         if not await runtime.sender.drain_once():
             return

@@ -135,7 +135,7 @@ async def test_an_admin_imports_and_exports_the_directory_on_whatsapp(running: B
     await say("/impor")
     url = twilio.add_media(employees_workbook(), XLSX)
     await say(NumMedia="1", MediaUrl0=url, MediaContentType0=XLSX)
-    assert _wa_shape(twilio.messages[-1]["Body"]) == (PREVIEW, ("📥 Impor", "❌ Batal"))
+    assert _wa_shape(twilio, twilio.messages[-1]) == (PREVIEW, ("📥 Impor", "❌ Batal"))
     assert _imported(running) == []
     assert await say("1") == "Impor selesai: 2 ditambah, 0 diubah, 0 tetap."
     assert [name for name, _office, _phone in _imported(running)] == [
@@ -143,7 +143,8 @@ async def test_an_admin_imports_and_exports_the_directory_on_whatsapp(running: B
         "Citra Kirana",
     ]
 
-    text, labels = _wa_shape(await say("/ekspor"))
+    await say("/ekspor")
+    text, labels = _wa_shape(twilio, twilio.messages[-1])
     assert labels[0] == "👥 Direktori pegawai"
     await say("1")
     sent = twilio.messages[-1]

@@ -47,7 +47,7 @@ async def test_the_loop_keeps_running_while_another_writer_holds_sqlite(
     http = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=runtime.build()), base_url=PUBLIC_BASE_URL
     )
-    sender = WhatsAppSender(wa_settings, lambda path: media_url(app, path))
+    sender = WhatsAppSender(wa_settings, lambda path, filename="": media_url(app, path, filename))
 
     ticks = 0
 

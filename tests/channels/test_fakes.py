@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
+import re
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 import pytest
@@ -94,6 +98,91 @@ def test_fake_twilio_serves_media_only_with_auth(twilio_api: FakeTwilioAPI) -> N
     assert response.status_code == 200
     assert response.content == b"\xff\xd8jpeg"
     assert response.headers["content-type"] == "image/jpeg"
+
+
+QUICK_REPLY: dict[str, Any] = {
+    "friendly_name": "hadir",
+    "language": "id",
+    "types": {
+        "twilio/quick-reply": {
+            "body": "Hadir rapat?",
+            "actions": [{"type": "QUICK_REPLY", "title": "Ya", "id": "f:q:1"}],
+        }
+    },
+}
+
+
+def _content(
+    fake: FakeTwilioAPI, body: object, auth: tuple[str, str] | None = None
+) -> httpx.Response:
+    return httpx.post(
+        f"{fake.url}/v1/Content", json=body, auth=auth or (fake.account_sid, fake.auth_token)
+    )
+
+
+def _with(path: str, value: object) -> dict[str, Any]:
+    """QUICK_REPLY with one field (a dotted path) replaced, or removed when `value` is ..."""
+    body = copy.deepcopy(QUICK_REPLY)
+    *parents, last = path.split(".")
+    node: Any = body
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if value is ...:
+        del node[last]
+    else:
+        node[last] = value
+    return body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _with("language", ...),  # required by the spec
+        _with("types", ...),
+        _with("types.twilio/quick-reply.body", ...),
+        _with("types.twilio/quick-reply.actions.0.title", ...),
+        _with("types.twilio/quick-reply.actions.0.label", "Ya"),  # not in the schema
+        _with("types.twilio/quick-reply.actions.0.type", "BUTTON"),  # not in its enum
+        _with("types.twilio/quick-reply.actions.0.title", "x" * 21),  # over WhatsApp's 20
+        _with("types.twilio/quick-reply.actions", []),
+        _with("variables", {"1": 2}),  # values are strings
+        _with("types.twilio/quick-reply", None) | {"language": "id"},  # no content type left
+    ],
+)
+def test_fake_content_api_checks_the_spec_and_the_documented_limits(
+    twilio_api: FakeTwilioAPI, body: dict[str, Any]
+) -> None:
+    response = _content(twilio_api, body)
+    assert response.status_code == 400
+    assert twilio_api.contents == {}
+
+
+def test_fake_content_api_needs_auth_and_answers_a_content_resource(
+    twilio_api: FakeTwilioAPI,
+) -> None:
+    assert _content(twilio_api, QUICK_REPLY, auth=(twilio_api.account_sid, "x")).status_code == 401
+    created = _content(twilio_api, QUICK_REPLY)
+    assert created.status_code == 201
+    sid = created.json()["sid"]
+    assert re.fullmatch(r"HX[0-9a-f]{32}", sid)
+    assert created.json()["types"] == QUICK_REPLY["types"]
+    message = {"To": TO, "From": FROM, "ContentSid": sid}
+    assert _create(twilio_api, message).status_code == 201
+    assert _create(twilio_api, message | {"Body": "teks"}).status_code == 400
+    form = twilio_api.press(twilio_api.messages[-1], "Ya")
+    assert (form["ButtonPayload"], form["ButtonText"], form["From"]) == ("f:q:1", "Ya", TO)
+    with pytest.raises(KeyError):
+        twilio_api.press(twilio_api.messages[-1], "Tidak")
+
+
+def test_the_content_spec_beside_the_fake_matches_the_shared_copy() -> None:
+    from tests.fakes.twilio_api import CONTENT_SPEC_PATH, SHARED_CONTENT_SPEC_PATH
+
+    if not SHARED_CONTENT_SPEC_PATH.exists():
+        pytest.skip("no shared/twilio beside this checkout to compare with")
+    assert json.loads(CONTENT_SPEC_PATH.read_text()) == json.loads(
+        SHARED_CONTENT_SPEC_PATH.read_text()
+    )
 
 
 @pytest.mark.asyncio

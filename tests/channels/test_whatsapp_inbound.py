@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -12,22 +14,45 @@ from starlette.applications import Starlette
 from twilio.request_validator import RequestValidator
 
 from bot.config import Settings
-from bot.handlers.whatsapp import EMPTY_TWIML, media_kind, whatsapp_routes
+from bot.handlers.whatsapp import EMPTY_TWIML, InboundJobs, media_kind, whatsapp_routes
 from bot.messages import Channel
 from tests.channels.conftest import PUBLIC_BASE_URL, Sink, StatusSink
+from tests.fakes._server import wait_until
 from tests.fakes.twilio_api import FakeTwilioAPI
 
 MESSAGE_SID = "SM" + "5" * 32
+INBOUND = "/whatsapp/inbound"
+
+
+@pytest.fixture
+def jobs() -> InboundJobs:
+    return InboundJobs()
 
 
 @pytest_asyncio.fixture
 async def client(
-    wa_settings: Settings, sink: Sink, status_sink: StatusSink
+    wa_settings: Settings, sink: Sink, status_sink: StatusSink, jobs: InboundJobs
 ) -> AsyncIterator[httpx.AsyncClient]:
-    web = Starlette(routes=whatsapp_routes(wa_settings, sink, status_sink))
+    web = Starlette(routes=whatsapp_routes(wa_settings, sink, status_sink, jobs))
     transport = httpx.ASGITransport(app=web)
     async with httpx.AsyncClient(transport=transport, base_url="http://internal:8080") as c:
         yield c
+
+
+Post = Callable[[dict[str, str]], Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def post(client: httpx.AsyncClient, wa_settings: Settings, jobs: InboundJobs) -> Post:
+    """POST a signed incoming-message webhook, then wait for what it started to end."""
+
+    async def send(form: dict[str, str]) -> httpx.Response:
+        headers = _signed(wa_settings, INBOUND, form)
+        response = await client.post(INBOUND, data=form, headers=headers)
+        await jobs.idle()
+        return response
+
+    return send
 
 
 def _signed(settings: Settings, path: str, form: dict[str, str]) -> dict[str, str]:
@@ -73,13 +98,18 @@ async def test_signed_text_reaches_the_sink(
 
 
 @pytest.mark.asyncio
-async def test_quick_reply_button(
-    client: httpx.AsyncClient, wa_settings: Settings, sink: Sink
+@pytest.mark.parametrize(
+    "pressed",
+    [
+        {"Body": "Ya", "ButtonText": "Ya", "ButtonPayload": "f:hadir:1"},  # a quick reply
+        {"Body": "Ya", "ListTitle": "Ya", "ListId": "f:hadir:1"},  # a list-picker item
+    ],
+    ids=["quick-reply", "list-picker"],
+)
+async def test_a_pressed_button_carries_its_id_as_the_payload(
+    post: Post, sink: Sink, pressed: dict[str, str]
 ) -> None:
-    form = _message(Body="Ya", ButtonText="Ya", ButtonPayload="f:hadir:1")
-    await client.post(
-        "/whatsapp/inbound", data=form, headers=_signed(wa_settings, "/whatsapp/inbound", form)
-    )
+    await post(_message(**pressed))
     (inbound,) = sink.items
     assert (inbound.text, inbound.payload) == ("Ya", "f:hadir:1")
 
@@ -105,14 +135,12 @@ async def test_unsigned_or_forged_requests_are_refused(
 
 @pytest.mark.asyncio
 async def test_photo_is_downloaded_with_basic_auth(
-    client: httpx.AsyncClient, wa_settings: Settings, sink: Sink, twilio_api: FakeTwilioAPI
+    post: Post, sink: Sink, twilio_api: FakeTwilioAPI, wa_settings: Settings
 ) -> None:
     picture = b"\xff\xd8\xff\xe0 whatsapp photo"
     url = twilio_api.add_media(picture, "image/jpeg")
     form = _message(Body="bukti", NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
-    await client.post(
-        "/whatsapp/inbound", data=form, headers=_signed(wa_settings, "/whatsapp/inbound", form)
-    )
+    await post(form)
     (inbound,) = sink.items
     (media,) = inbound.media
     assert (media.kind, media.content_type) == ("photo", "image/jpeg")
@@ -126,7 +154,7 @@ async def test_photo_is_downloaded_with_basic_auth(
 
 @pytest.mark.asyncio
 async def test_other_media_kinds_are_not_downloaded(
-    client: httpx.AsyncClient, wa_settings: Settings, sink: Sink, twilio_api: FakeTwilioAPI
+    post: Post, sink: Sink, twilio_api: FakeTwilioAPI
 ) -> None:
     form = _message(
         Body="",
@@ -138,9 +166,7 @@ async def test_other_media_kinds_are_not_downloaded(
         MediaUrl2=twilio_api.add_media(b"pdf", "application/pdf"),
         MediaContentType2="application/pdf",
     )
-    await client.post(
-        "/whatsapp/inbound", data=form, headers=_signed(wa_settings, "/whatsapp/inbound", form)
-    )
+    await post(form)
     (inbound,) = sink.items
     audio, other, document = inbound.media
     assert (audio.kind, audio.path) == ("audio", "")
@@ -152,16 +178,64 @@ async def test_other_media_kinds_are_not_downloaded(
 
 @pytest.mark.asyncio
 async def test_failed_media_download_keeps_the_message(
-    client: httpx.AsyncClient, wa_settings: Settings, sink: Sink, twilio_api: FakeTwilioAPI
+    post: Post, sink: Sink, twilio_api: FakeTwilioAPI
 ) -> None:
     url = twilio_api.add_media(b"jpeg", "image/jpeg")
     twilio_api.fail(500, endpoint="media")
     form = _message(NumMedia="1", MediaUrl0=url, MediaContentType0="image/jpeg")
-    response = await client.post(
-        "/whatsapp/inbound", data=form, headers=_signed(wa_settings, "/whatsapp/inbound", form)
-    )
+    response = await post(form)
     assert response.status_code == 200
     assert sink.items[0].media[0].path == ""
+
+
+@pytest.mark.asyncio
+async def test_a_media_url_that_never_answers_does_not_hold_the_webhook(
+    client: httpx.AsyncClient,
+    wa_settings: Settings,
+    sink: Sink,
+    twilio_api: FakeTwilioAPI,
+    jobs: InboundJobs,
+) -> None:
+    gate = twilio_api.hold(endpoint="media")
+    photo = _message(
+        MessageSid="SM" + "6" * 32,
+        Body="",
+        NumMedia="1",
+        MediaUrl0=twilio_api.add_media(b"\xff\xd8 foto", "image/jpeg"),
+        MediaContentType0="image/jpeg",
+    )
+    after = _message(MessageSid="SM" + "7" * 32, Body="sudah saya kirim")
+    for form in (photo, after):
+        # The fake holds the media request until the gate opens, so an answer that waited
+        # for the download would never come (the bound only turns such a hang into a failure).
+        post = client.post(
+            "/whatsapp/inbound", data=form, headers=_signed(wa_settings, "/whatsapp/inbound", form)
+        )
+        response = await asyncio.wait_for(post, timeout=60)
+        assert response.status_code == 200
+        assert response.text == EMPTY_TWIML
+    await wait_until(lambda: twilio_api.unanswered() == 1)  # the download is waiting
+    assert sink.items == []  # and the text after it waits its turn
+    gate.set()
+    await jobs.idle()
+    first, second = sink.items
+    assert first.message_id == f"wa:{photo['MessageSid']}"
+    assert Path(first.media[0].path).read_bytes() == b"\xff\xd8 foto"
+    assert second.text == "sudah saya kirim"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("sender", ["+6281234567890", "messenger:1234567890", "sms:+62812"])
+async def test_only_whatsapp_senders_are_served(
+    post: Post, sink: Sink, sender: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.handlers.whatsapp"):
+        response = await post(_message(From=sender))
+    assert (response.status_code, response.text) == (200, EMPTY_TWIML)
+    assert sink.items == []
+    assert "not from whatsapp" in caplog.text
+    assert "1234567890" not in caplog.text
+    assert "62812" not in caplog.text
 
 
 def test_media_kinds() -> None:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
 
 from bot.config import Settings
 from bot.handlers.base import (
@@ -14,6 +16,7 @@ from bot.handlers.base import (
     PermanentSendError,
     TransientSendError,
 )
+from bot.handlers.wa_content import DbContentCache
 from bot.handlers.whatsapp import TWILIO_REASONS, WhatsAppSender
 from bot.i18n import Catalog
 from bot.messages import Choices, ContactRequest, Document, Image, Option, Reply, Text
@@ -25,16 +28,17 @@ from tests.channels.conftest import (
     WHATSAPP_FROM,
     make_settings,
 )
-from tests.fakes.twilio_api import FakeTwilioAPI
+from tests.fakes.twilio_api import FakeTwilioAPI, Recorded
 
 NOW = 1_750_000_000.0
 TO = "+6281234567890"
+HADIR = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
 
 
 def _sender(settings: Settings, **kwargs: object) -> WhatsAppSender:
     return WhatsAppSender(
         settings,
-        lambda path: f"{PUBLIC_BASE_URL}/media/{Path(path).name}?sig=abc",
+        lambda path, filename="": f"{PUBLIC_BASE_URL}/media/{Path(path).name}?sig=abc",
         clock=lambda: NOW,
         **kwargs,  # type: ignore[arg-type]
     )
@@ -76,17 +80,126 @@ async def test_long_text_is_split_under_1600(
     assert " ".join(bodies).split() == ["kata"] * 700
 
 
+def _contents(twilio_api: FakeTwilioAPI) -> list[Recorded]:
+    return [r for r in twilio_api.requests if r.path == "/v1/Content"]
+
+
 @pytest.mark.asyncio
-async def test_choices_become_a_numbered_list(
+async def test_choices_become_quick_reply_buttons_created_once(
     twilio_api: FakeTwilioAPI, sender: WhatsAppSender
 ) -> None:
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await sender.send(_delivery(choices))
+    await sender.send(_delivery(HADIR))
+    await sender.send(_delivery(HADIR))
+    (created,) = _contents(twilio_api)
+    assert (created.authorized, created.status) == (True, 201)
+    first, again = twilio_api.created()
+    assert first.param("ContentSid") == again.param("ContentSid")
+    assert first.param("Body") is None
+    assert twilio_api.shown(twilio_api.messages[0]) == ("Hadir rapat?", ("Ya", "Tidak"))
+    (content,) = twilio_api.contents.values()
+    actions = content["types"]["twilio/quick-reply"]["actions"]
+    assert [(a["title"], a["id"]) for a in actions] == [("Ya", "f:q:1"), ("Tidak", "f:q:0")]
+    assert twilio_api.press(twilio_api.messages[0], "Tidak")["ButtonPayload"] == "f:q:0"
+
+
+@pytest.mark.asyncio
+async def test_four_to_ten_choices_become_a_list_picker(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    labels = ["Event Team", "Serawai", "Pegasus", "Laporan semester dan triwulan lengkap"]
+    options = tuple(Option(label, f"cmd:m{i}") for i, label in enumerate(labels))
+    await sender.send(_delivery(Choices("Pilih menu:", options)))
+    (request,) = twilio_api.created()
+    assert request.param("Body") is None
+    assert twilio_api.shown(twilio_api.messages[0]) == ("Pilih menu:", tuple(labels))
+    (content,) = twilio_api.contents.values()
+    picker = content["types"]["twilio/list-picker"]
+    assert picker["button"] == "Pilih"
+    assert [len(item["item"]) <= 24 for item in picker["items"]] == [True] * 4
+    form = twilio_api.press(twilio_api.messages[0], labels[3])
+    assert (form["ListId"], form["To"], form["From"]) == (
+        "cmd:m3",
+        WHATSAPP_FROM,
+        f"whatsapp:{TO}",
+    )
+
+
+@pytest.mark.asyncio
+async def test_more_than_ten_choices_stay_a_numbered_list(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    options = tuple(Option(f"Pilihan {i}", f"f:q:{i}") for i in range(1, 12))
+    await sender.send(_delivery(Choices("Pilih:", options)))
+    (request,) = twilio_api.created()
+    assert request.param("ContentSid") is None
+    body = request.param("Body") or ""
+    assert body.startswith("Pilih:\n\n1. Pilihan 1\n")
+    assert body.endswith("11. Pilihan 11\n\nBalas dengan angka atau teks pilihan.")
+    assert _contents(twilio_api) == []
+
+
+@pytest.mark.asyncio
+async def test_choices_fall_back_to_a_numbered_list_when_the_content_api_fails(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    twilio_api.fail(500, endpoint="content")
+    await sender.send(_delivery(HADIR))
     (request,) = twilio_api.created()
     assert request.param("Body") == (
         "Hadir rapat?\n\n1. Ya\n2. Tidak\n\nBalas dengan angka atau teks pilihan."
     )
     assert request.param("ContentSid") is None
+    await sender.send(_delivery(HADIR))  # the Content API is back: buttons again
+    assert twilio_api.created()[-1].param("ContentSid") in twilio_api.contents
+
+
+@pytest.mark.asyncio
+async def test_a_content_deleted_at_twilio_is_made_anew(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    await sender.send(_delivery(HADIR))
+    (old,) = twilio_api.contents
+    twilio_api.delete_content(old)
+    await sender.send(_delivery(HADIR))  # refused with the old SID: the numbered list
+    await sender.send(_delivery(HADIR))  # and buttons again, under a new SID
+    first, numbered, again = twilio_api.created()
+    assert first.param("ContentSid") == old
+    assert (numbered.param("Body") or "").startswith("Hadir rapat?\n\n1. Ya\n2. Tidak")
+    assert again.param("ContentSid") in twilio_api.contents
+
+
+@pytest.mark.asyncio
+async def test_same_labels_go_as_a_list_of_distinct_items(
+    twilio_api: FakeTwilioAPI, sender: WhatsAppSender
+) -> None:
+    two_andis = Choices(
+        "Pilih anggota:", (Option("Andi", "et:pick:1"), Option("Andi", "et:pick:2"))
+    )
+    await sender.send(_delivery(two_andis))
+    (content,) = twilio_api.contents.values()
+    items = content["types"]["twilio/list-picker"]["items"]
+    assert [item["id"] for item in items] == ["et:pick:1", "et:pick:2"]
+
+
+@pytest.mark.asyncio
+async def test_the_same_choices_reuse_their_content_after_a_restart(
+    twilio_api: FakeTwilioAPI, wa_settings: Settings, engine: Engine
+) -> None:
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    poster = Choices(
+        "Setujui poster?", (Option("✅ Setuju", "pg:ok:3"), Option("↩️ Revisi", "pg:no:3"))
+    )
+    for _restart in range(2):
+        sender = _sender(wa_settings, content_cache=DbContentCache(sessions))
+        await sender.send(_delivery(poster))
+    assert len(_contents(twilio_api)) == 1
+    first, second = twilio_api.created()
+    assert first.param("ContentSid") == second.param("ContentSid")
+    other = Choices(
+        "Setujui poster?", (Option("✅ Setuju", "pg:ok:4"), Option("↩️ Revisi", "pg:no:4"))
+    )
+    await sender.send(_delivery(other))  # other buttons: another content
+    assert len(_contents(twilio_api)) == 2
 
 
 @pytest.mark.asyncio
@@ -101,8 +214,7 @@ async def test_choices_use_a_configured_quick_reply_template(
         twilio_api_base_url=twilio_api.url,
         twilio_templates=f"choices2={CHOICES2_SID}",
     )
-    choices = Choices("Hadir rapat?", (Option("Ya", "f:q:1"), Option("Tidak", "f:q:0")))
-    await _sender(settings).send(_delivery(choices))
+    await _sender(settings).send(_delivery(HADIR))
     (request,) = twilio_api.created()
     assert request.param("ContentSid") == CHOICES2_SID
     assert json.loads(request.param("ContentVariables") or "") == {

@@ -91,7 +91,9 @@ async def test_flaky_platforms_lose_nothing_and_repeat_nothing(running: Bot) -> 
         {
             Channel.TELEGRAM: TelegramSender(quick.bot, per_chat_interval=0),
             Channel.WHATSAPP: WhatsAppSender(
-                app.settings, lambda path: media_url(app, path), timeout=TIMEOUT
+                app.settings,
+                lambda path, filename="": media_url(app, path, filename),
+                timeout=TIMEOUT,
             ),
         },
         # Twilio's default throughput for a WhatsApp sender (the setting defaults to 1/s).

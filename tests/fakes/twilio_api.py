@@ -13,6 +13,15 @@ a parameter name fails the test instead of being silently dropped.
 
 Media for inbound messages: `add_media(data, content_type)` returns a media URL; a GET with
 the account's Basic auth answers 307 to a CDN path that serves the bytes, as Twilio does.
+
+The Content API (`POST /v1/Content`, host content.twilio.com) is validated against Twilio's
+Content API description (`twilio/twilio_content_v1.json`): the JSON body against the
+ContentCreateRequest schema (types, required fields, no unknown fields; a null counts as
+absent for an optional field, as Twilio's own client sends nulls for unset ones), plus the
+documented limits of quick replies and list pickers. A message sent with a ContentSid the fake
+created must carry no Body. `press(message, label)` builds the webhook Twilio posts when the
+user taps a button of such a message (ButtonPayload, or ListId for a list picker), and
+`signature(url, form)` signs it as Twilio does.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from twilio.request_validator import RequestValidator
 
 from tests.fakes._server import (
     Failure,
@@ -51,7 +61,10 @@ SPEC_PATH = Path(__file__).resolve().parent / "twilio" / "twilio_api_v2010.messa
 SHARED_SPEC_PATH = (
     Path(__file__).resolve().parents[2].parent / "shared" / "twilio" / "twilio_api_v2010.json"
 )
+CONTENT_SPEC_PATH = Path(__file__).resolve().parent / "twilio" / "twilio_content_v1.json"
+SHARED_CONTENT_SPEC_PATH = SHARED_SPEC_PATH.with_name("twilio_content_v1.json")
 MESSAGES_PATH = "/2010-04-01/Accounts/{AccountSid}/Messages.json"
+CONTENT_PATH = "/v1/Content"
 DEFAULT_SID = "AC" + "0123456789abcdef" * 2
 DEFAULT_TOKEN = "fake-auth-token-0123456789abcdef"
 
@@ -74,6 +87,11 @@ ERR_CONTENT_VARIABLES = 21656
 ERR_FROM_TO_PAIR = 21910
 ERR_CHANNEL_NO_ADDRESS = 63003
 ERR_TOO_MANY_REQUESTS = 20429
+ERR_CONTENT_INVALID = 21656  # stand-in for a Content API request that breaks its schema
+
+# Documented limits of the content types the bot creates (Twilio's content-type pages).
+QUICK_REPLY_LIMITS = {"body": 1024, "title": 20, "id": 200, "actions": 10}
+LIST_PICKER_LIMITS = {"body": 1024, "button": 20, "item": 24, "id": 200, "description": 72}
 
 
 class TwilioError(Exception):
@@ -215,6 +233,62 @@ class OpenApiForm:
         return True
 
 
+class OpenApiJson(OpenApiForm):
+    """Validates JSON request bodies against one OpenAPI 3 description."""
+
+    def validate_json(self, path: str, method: str, body: Any) -> list[Violation]:
+        """Every violation of the operation's application/json request body schema."""
+        op = self.operation(path, method)
+        content = op.get("requestBody", {}).get("content", {})
+        schema = content.get("application/json", {}).get("schema", {})
+        violations: list[Violation] = []
+        self._check(body, schema, "body", violations)
+        return violations
+
+    def _check(self, value: Any, schema: dict[str, Any], where: str, out: list[Violation]) -> None:
+        schema = self._resolve(schema)
+        if value is None:
+            if not schema.get("nullable", False):
+                out.append(Violation(where, "invalid"))
+            return
+        kind = schema.get("type")
+        if kind == "object" or (kind is None and "properties" in schema):
+            if not isinstance(value, dict):
+                out.append(Violation(where, "invalid"))
+                return
+            properties: dict[str, Any] = schema.get("properties", {})
+            required = schema.get("required", [])
+            for name in required:
+                if value.get(name) is None:
+                    out.append(Violation(f"{where}.{name}", "missing"))
+            extra = schema.get("additionalProperties", True)
+            for name, item in value.items():
+                if name in properties:
+                    if item is None and name not in required:
+                        continue  # Twilio's own client sends null for what it leaves unset
+                    self._check(item, properties[name], f"{where}.{name}", out)
+                elif extra is False:
+                    out.append(Violation(f"{where}.{name}", "unknown"))
+                elif isinstance(extra, dict):
+                    self._check(item, extra, f"{where}.{name}", out)
+        elif kind == "array":
+            if not isinstance(value, list):
+                out.append(Violation(where, "invalid"))
+                return
+            for index, item in enumerate(value):
+                self._check(item, schema.get("items", {}), f"{where}[{index}]", out)
+        elif kind == "string":
+            if not isinstance(value, str) or not self._valid_scalar(value, schema):
+                out.append(Violation(where, "invalid"))
+        elif kind == "boolean":
+            if not isinstance(value, bool):
+                out.append(Violation(where, "invalid"))
+        elif kind in ("integer", "number"):
+            number = isinstance(value, int | float) and not isinstance(value, bool)
+            if not number or (kind == "integer" and not isinstance(value, int)):
+                out.append(Violation(where, "invalid"))
+
+
 @dataclass
 class Recorded:
     """One request the fake received."""
@@ -248,11 +322,13 @@ class FakeTwilioAPI:
         auth_token: str = DEFAULT_TOKEN,
         *,
         spec_path: Path = SPEC_PATH,
+        content_spec_path: Path = CONTENT_SPEC_PATH,
         reject_unknown_params: bool = True,
     ) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.spec = OpenApiForm(spec_path)
+        self.content_spec = OpenApiJson(content_spec_path)
         self.reject_unknown_params = reject_unknown_params
         self._lock = threading.RLock()
         self._server = ThreadedServer(
@@ -270,6 +346,7 @@ class FakeTwilioAPI:
                         methods=["GET"],
                     ),
                     Route("/media-cdn/{key}", self._cdn, methods=["GET"]),
+                    Route(CONTENT_PATH, self._create_content, methods=["POST"]),
                 ]
             )
         )
@@ -310,6 +387,8 @@ class FakeTwilioAPI:
             self.rate: RateEnforcer | None = None
             self.rate_limited = 0
             self.unreachable: set[str] = set()  # To addresses answered with 63003
+            self.contents: dict[str, dict[str, Any]] = {}  # created through the Content API
+            self.deleted_contents: set[str] = set()
 
     # -- injection --------------------------------------------------------------------------
 
@@ -323,7 +402,8 @@ class FakeTwilioAPI:
         times: int = 1,
         endpoint: str = "messages",
     ) -> None:
-        """Answer the next `times` requests to `endpoint` ("messages" | "media") with an error."""
+        """Answer the next `times` requests to `endpoint` ("messages" | "media" | "content") with an
+        error."""
         with self._lock:
             self.failures.add(
                 endpoint, Failure(status, message, retry_after, code=code, times=times)
@@ -356,6 +436,72 @@ class FakeTwilioAPI:
             f"{self.url}/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}"
             f"/Media/{media_sid}"
         )
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    def delete_content(self, sid: str) -> None:
+        """Delete a content, as from Twilio's console: messages naming it are refused."""
+        with self._lock:
+            self.contents.pop(sid, None)
+            self.deleted_contents.add(sid)
+
+    def content_of(self, message: dict[str, Any]) -> dict[str, Any] | None:
+        """The content (its `types`) a sent message showed through its ContentSid, if the fake
+        created it."""
+        with self._lock:
+            return self.contents.get(str(message.get("ContentSid") or ""))
+
+    def shown(self, message: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """What the user sees: the text and the labels of its buttons (none for plain text)."""
+        content = self.content_of(message)
+        if content is None:
+            return str(message.get("Body") or ""), ()
+        types = content["types"]
+        if "twilio/quick-reply" in types:
+            reply = types["twilio/quick-reply"]
+            return reply["body"], tuple(a["title"] for a in reply["actions"])
+        picker = types["twilio/list-picker"]
+        return picker["body"], tuple(i.get("description") or i["item"] for i in picker["items"])
+
+    def press(
+        self, message: dict[str, Any], label: str, *, message_sid: str | None = None
+    ) -> dict[str, str]:
+        """The webhook form Twilio posts when the user taps `label` under `message`.
+
+        `label` is a button's title (a list item's text or description); KeyError when the
+        message shows no such button.
+        """
+        content = self.content_of(message)
+        if content is None:
+            raise KeyError(f"message {message.get('sid')} has no buttons")
+        sid = message_sid or "SM" + secrets.token_hex(16)
+        form = {
+            "SmsMessageSid": sid,
+            "MessageSid": sid,
+            "AccountSid": self.account_sid,
+            "From": str(message["To"]),
+            "To": str(message["From"]),
+            "NumMedia": "0",
+            "MessageType": "interactive",
+            "OriginalRepliedMessageSid": str(message["sid"]),
+        }
+        types = content["types"]
+        if "twilio/quick-reply" in types:
+            for action in types["twilio/quick-reply"]["actions"]:
+                if action["title"] == label:
+                    payload = action.get("id") or action["title"]
+                    form |= {"Body": label, "ButtonText": label, "ButtonPayload": payload}
+                    return form
+        else:
+            for item in types["twilio/list-picker"]["items"]:
+                if label in (item["item"], item.get("description")):
+                    form |= {"Body": item["item"], "ListId": item["id"], "ListTitle": item["item"]}
+                    return form
+        raise KeyError(f"no button {label!r} under message {message.get('sid')}")
+
+    def signature(self, url: str, form: dict[str, str]) -> str:
+        """The X-Twilio-Signature Twilio puts on a webhook it posts to `url`."""
+        return str(RequestValidator(self.auth_token).compute_signature(url, form))
 
     # -- assertions -------------------------------------------------------------------------
 
@@ -494,6 +640,15 @@ class FakeTwilioAPI:
                     ERR_FROM_TO_PAIR,
                     "Invalid From and To pair. From and To should be of the same channel",
                 )
+        with self._lock:
+            created_content = self.contents.get(one("ContentSid"))
+            deleted = one("ContentSid") in self.deleted_contents
+        if deleted:
+            raise TwilioError(400, ERR_CONTENT_SID, "The ContentSid is Invalid.")
+        if created_content is not None and (one("Body") or form.get("MediaUrl")):
+            raise TwilioError(
+                400, ERR_CONTENT_SID, "A message with a ContentSid takes no Body or MediaUrl."
+            )
         variables = one("ContentVariables")
         if variables:
             if not one("ContentSid"):
@@ -595,6 +750,97 @@ class FakeTwilioAPI:
         if stored is None:
             return Response(status_code=404)
         return Response(stored.data, media_type=stored.content_type)
+
+    async def _create_content(self, request: Request) -> Response:
+        raw = await request.body()
+        authorized = self._authorized(request)
+        record = Recorded("POST", request.url.path, {}, authorized)
+        with self._lock:
+            self.requests.append(record)
+        response = await self._injected("content")
+        if response is None:
+            try:
+                response = self._accept_content(raw, authorized, request.headers)
+            except TwilioError as exc:
+                response = exc.response()
+        record.status = response.status_code
+        return response
+
+    def _accept_content(self, raw: bytes, authorized: bool, headers: Any) -> JSONResponse:
+        if (
+            "accountSid_authToken" in self.content_spec.security_schemes(CONTENT_PATH, "post")
+            and not authorized
+        ):
+            raise TwilioError(401, ERR_AUTH, "Authenticate")
+        if not headers.get("content-type", "").startswith("application/json"):
+            raise TwilioError(400, ERR_CONTENT_INVALID, "The Content API takes a JSON body.")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            raise TwilioError(400, ERR_CONTENT_INVALID, "The body is not JSON.") from None
+        violations = self.content_spec.validate_json(CONTENT_PATH, "post", body)
+        if violations:
+            raise TwilioError(400, ERR_CONTENT_INVALID, f"Invalid content: {violations[0]}")
+        types = {k: v for k, v in body["types"].items() if v is not None}
+        if len(types) != 1:
+            raise TwilioError(400, ERR_CONTENT_INVALID, "Exactly one content type is needed.")
+        self._content_limits(types)
+        sid = "HX" + secrets.token_hex(16)
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        resource = {
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "friendly_name": body.get("friendly_name") or "",
+            "language": body["language"],
+            "variables": body.get("variables") or {},
+            "types": types,
+            "url": f"https://content.twilio.com/v1/Content/{sid}",
+            "date_created": now,
+            "date_updated": now,
+            "links": {
+                "approval_create": f"https://content.twilio.com/v1/Content/{sid}"
+                "/ApprovalRequests/whatsapp",
+                "approval_fetch": f"https://content.twilio.com/v1/Content/{sid}/ApprovalRequests",
+            },
+        }
+        with self._lock:
+            self.contents[sid] = resource
+        return JSONResponse(resource, status_code=201)
+
+    @staticmethod
+    def _content_limits(types: dict[str, Any]) -> None:
+        def refuse(problem: str) -> None:
+            raise TwilioError(400, ERR_CONTENT_INVALID, problem)
+
+        def over(value: str | None, limit: int) -> bool:
+            return value is not None and not 0 < len(value) <= limit
+
+        if "twilio/quick-reply" in types:
+            reply, limits = types["twilio/quick-reply"], QUICK_REPLY_LIMITS
+            actions = reply["actions"]
+            if not 1 <= len(actions) <= limits["actions"] or over(reply["body"], limits["body"]):
+                refuse("A quick reply has a body of 1024 characters and 1 to 10 buttons.")
+            if any(
+                over(a["title"], limits["title"]) or over(a.get("id"), limits["id"])
+                for a in actions
+            ):
+                refuse("A quick-reply button title is at most 20 characters, its id 200.")
+            if len({a["title"] for a in actions}) != len(actions):
+                refuse("Quick-reply button titles must be unique.")
+        elif "twilio/list-picker" in types:
+            picker, limits = types["twilio/list-picker"], LIST_PICKER_LIMITS
+            items = picker["items"]
+            if not 1 <= len(items) <= 10 or over(picker["body"], limits["body"]):
+                refuse("A list picker has a body of 1024 characters and 1 to 10 items.")
+            if over(picker["button"], limits["button"]):
+                refuse("A list picker's button is 1 to 20 characters.")
+            for item in items:
+                if over(item["item"], limits["item"]) or over(item["id"], limits["id"]):
+                    refuse("A list item is at most 24 characters, its id 200.")
+                if over(item.get("description"), limits["description"]):
+                    refuse("A list item's description is at most 72 characters.")
+            if len({i["id"] for i in items}) != len(items):
+                refuse("List item ids must be unique.")
 
 
 class _RateLimited(TwilioError):
