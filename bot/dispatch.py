@@ -520,5 +520,8 @@ class _Turn:
         shown = [r for r in replies if isinstance(r, Choices)]
         for choices in shown:  # the last one shown is the one a typed answer means
             outbox.remember_choices(self.conv, choices)
-        if not shown and not keep_choices:
-            self.conv.last_choices = []
+        if not keep_choices:
+            # This answer is now the screen: an older notice's buttons no longer take numbers.
+            self.conv.notice_choices = []
+            if not shown:
+                self.conv.last_choices = []
