@@ -8,6 +8,7 @@ outgoing message together. A step that fails rolls back whole; the user is told 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
 MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
 SUPPORTED_MEDIA = {"photo", "document"}
 WA_INBOUND_PRECISION = timedelta(minutes=1)
+_SIGNED = re.compile(r"^[-+−–]\s*\d")
 
 
 @dataclass(frozen=True)
@@ -293,8 +295,8 @@ class _Turn:
         options = self.conv.last_choices or (
             [] if flow is not None else (self.conv.notice_choices or [])
         )
-        if not text or not options or text.startswith("/"):
-            return None
+        if not text or not options or text.startswith("/") or _SIGNED.match(text):
+            return None  # "-1" is minus one, not the button "1"
         chosen: str | None = None
         if text.isdigit() and 1 <= int(text) <= len(options):
             chosen = str(options[int(text) - 1][1])

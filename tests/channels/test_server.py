@@ -7,10 +7,11 @@ platform libraries, talking HTTP on loopback to the fake Bot API and the fake Tw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import time
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from telegram import Update
 from twilio.request_validator import RequestValidator
 
 from bot.app import App, build_app
+from bot.calendar import utcnow
 from bot.config import Settings
 from bot.handlers.console import Console
 from bot.messages import Channel, Choices, Image, Reply, Text
@@ -113,13 +115,17 @@ class Bot:
         raise AssertionError("the outbox never drained")
 
 
-@pytest_asyncio.fixture
-async def running(
-    tmp_path: Path, engine: Engine, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI
+@contextlib.asynccontextmanager
+async def started(
+    tmp_path: Path,
+    engine: Engine,
+    bot_api: FakeBotAPI,
+    twilio_api: FakeTwilioAPI,
+    clock: Callable[[], datetime] = utcnow,
 ) -> AsyncIterator[Bot]:
     """The bot with both channels on, over a demo directory; Irfan is on Telegram too."""
     settings = _settings(tmp_path, bot_api, twilio_api)
-    app = build_app(settings, engine=engine, run_migrations=False)
+    app = build_app(settings, engine=engine, clock=clock, run_migrations=False)
     with transaction(app.sessions) as session:
         seed_demo(session, app.clock())
         session.execute(
@@ -133,6 +139,15 @@ async def running(
     yield bot
     await bot.http.aclose()
     await telegram.shutdown()  # type: ignore[attr-defined]
+
+
+@pytest_asyncio.fixture
+async def running(
+    tmp_path: Path, engine: Engine, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI
+) -> AsyncIterator[Bot]:
+    """The bot with both channels on, on the wall clock."""
+    async with started(tmp_path, engine, bot_api, twilio_api) as bot:
+        yield bot
 
 
 # -- one conversation, three channels -------------------------------------------------------
