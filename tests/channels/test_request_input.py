@@ -12,6 +12,7 @@ import pytest_asyncio
 from sqlalchemy import Engine, select
 
 from storage.event_team import EventRequest
+from tests.channels.test_directory_chat import _latest_keyboard, _press
 from tests.channels.test_server import IRFAN_PHONE, IRFAN_TG, Bot, started
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
@@ -88,3 +89,32 @@ async def test_emoji_titles_and_overlong_places_are_told_why_on_whatsapp(bot: Bo
     await _wa(bot, "Rapat Koordinasi")
     await _wa(bot, "14/4/2025 09.00-11.00")
     assert "maksimal 500 karakter (tulisan Anda 3000)" in await _wa(bot, "A" * 3000)
+
+
+async def _tg_press(bot: Bot, label: str) -> str:
+    """Press a button of the latest Telegram keyboard; what came back."""
+    before = len(bot.bot_api.sent())
+    await bot.telegram(_press(bot, IRFAN_TG, label))
+    await bot.deliver()
+    return "\n".join(str(c.params.get("text", "")) for c in bot.bot_api.sent()[before:])
+
+
+async def test_a_vague_day_is_asked_back_and_a_night_hour_confirmed_on_telegram(
+    bot: Bot,
+) -> None:
+    await _tg(bot, "/dukungan")
+    await _tg(bot, "Rapat Koordinasi")
+    assert "Minggu depan hari apa?" in await _tg(bot, "minggu depan jam 9")
+    asked = await _tg(bot, "14/4/2025 jam 2")
+    assert "Maksudnya pukul 02.00 dini hari?" in asked
+    labels = [
+        b["text"]
+        for row in _latest_keyboard(bot, IRFAN_TG)["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    assert labels == ["Ya", "✏️ Ubah"]
+    assert "Kapan kegiatannya?" in await _tg_press(bot, "Ubah")  # not taken: asked again
+    await _tg(bot, "14/4/2025 jam 2 siang")  # 14.00: no question
+    assert "Sampai pukul berapa" in bot.bot_api.sent()[-1].params["text"]
+    assert "Maksudnya pukul 23.00 malam?" in await _tg(bot, "23.00")
+    assert "Di mana tempatnya?" in await _tg_press(bot, "Ya")  # meant it: taken

@@ -14,7 +14,7 @@ from bot.calendar import format_date, to_wib, wib_to_utc
 from bot.dateparse import parse_times, parse_when
 from bot.flows.base import Ctx, UserInput, ask, rating_choices
 from bot.flows.event_team.rules import MAX_HEADCOUNT, ROLE_CODES, lead_time, role_label
-from bot.flows.typed import count_problem, line
+from bot.flows.typed import count_problem, line, odd_hour, vague_problem
 from bot.i18n import Translator
 from bot.messages import Choices, Reply
 
@@ -126,11 +126,14 @@ class When:
     end: time | None = None
     problem: str = ""
     note: str = ""
+    odd: time | None = None  # a time outside 06.00-22.00: confirmed before it is taken
 
 
 def read_when(ctx: Ctx, text: str) -> When:
     """Read `7/4/2025 09.00-11.00` and judge its lead time; `problem` says what is wrong."""
     today = to_wib(ctx.now).date()
+    if problem := vague_problem(ctx.t, text):
+        return When(problem=problem)
     parsed = parse_when(text, today)
     if parsed is None or parsed.start is None:
         return When(problem=ctx.t("event_team.when_bad"))
@@ -145,7 +148,7 @@ def read_when(ctx: Ctx, text: str) -> When:
         note = ctx.t("event_team.late_flagged", days=verdict.days, earliest=earliest)
     elif verdict.short:
         note = ctx.t("event_team.lead_short", days=verdict.days)
-    return When(parsed.day, parsed.start, parsed.end, note=note)
+    return When(parsed.day, parsed.start, parsed.end, note=note, odd=odd_hour(parsed))
 
 
 def read_end(ctx: Ctx, text: str, start: time) -> time | str:

@@ -25,7 +25,15 @@ from bot.flows.event_team.questions import (
     when_text,
 )
 from bot.flows.event_team.rules import MAX_HEADCOUNT, ROLE_CODES, role_label
-from bot.flows.typed import block, count_problem, line, whole_number
+from bot.flows.typed import (
+    block,
+    count_problem,
+    line,
+    odd_hour_answer,
+    odd_hour_question,
+    odd_time,
+    whole_number,
+)
 from bot.messages import Reply, Text
 
 # -- /dukungan ----------------------------------------------------------------------------
@@ -36,6 +44,7 @@ class RequestState(StrEnum):
 
     TITLE = "title"
     WHEN = "when"
+    WHEN_CHECK = "when_check"
     END = "end"
     PLACE = "place"
     ROLES = "roles"
@@ -112,9 +121,26 @@ def _when(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
         return retry(when.problem)
     data = d.model_copy(update={"day": when.day, "start": when.start, "end": when.end})
     replies = (Text(when.note),) if when.note else ()
-    if when.end is None:
-        return goto(RequestState.END, data, *replies)
-    return _then(ctx, data, RequestState.PLACE, *replies)
+    if when.odd is not None:
+        return goto(RequestState.WHEN_CHECK, data, *replies)
+    return _after_when(ctx, data, *replies)
+
+
+def _after_when(ctx: Ctx, d: RequestData, *replies: Reply) -> Step:
+    if d.end is None:
+        return goto(RequestState.END, d, *replies)
+    return _then(ctx, d, RequestState.PLACE, *replies)
+
+
+def _when_check_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
+    at = odd_time(d.start, d.end) or d.start
+    assert at is not None
+    return [odd_hour_question(ctx.t, at, RequestState.WHEN_CHECK)]
+
+
+def _when_check(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
+    again = goto(RequestState.WHEN, d.model_copy(update={"start": None, "end": None}))
+    return odd_hour_answer(ctx.t, given, _after_when(ctx, d), again)
 
 
 def _end_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
@@ -127,7 +153,10 @@ def _end(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
     end = read_end(ctx, given.text or "", d.start)
     if isinstance(end, str):
         return retry(end)
-    return _then(ctx, d.model_copy(update={"end": end}), RequestState.PLACE)
+    data = d.model_copy(update={"end": end})
+    if odd_time(end) is not None:
+        return goto(RequestState.WHEN_CHECK, data)
+    return _then(ctx, data, RequestState.PLACE)
 
 
 def _place_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
@@ -319,6 +348,7 @@ REQUEST_FLOW = Flow(
     states={
         RequestState.TITLE: State(_title_prompt, _title),
         RequestState.WHEN: State(_when_prompt, _when),
+        RequestState.WHEN_CHECK: State(_when_check_prompt, _when_check, back=False),
         RequestState.END: State(_end_prompt, _end),
         RequestState.PLACE: State(_place_prompt, _place),
         RequestState.ROLES: State(_roles_prompt, _roles),
