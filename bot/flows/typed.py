@@ -98,8 +98,9 @@ def odd_hour(parsed: Parsed) -> time | None:
     return odd_time(parsed.start, parsed.end)
 
 
-def odd_hour_question(t: Translator, at: time, state: str) -> Choices:
-    """'Maksudnya pukul 02.00 dini hari?' with Ya / Ubah."""
+def odd_hour_question(t: Translator, state: str, start: time | None, end: time | None) -> Choices:
+    """'Maksudnya pukul 02.00 dini hari?' with Ya / Ubah, about the first odd one of the times."""
+    at = odd_time(start, end) or start or end or EARLIEST_OFFICE_HOUR
     part = "dini_hari" if at < time(4) else "pagi" if at < time(12) else "malam"
     text = t("core.odd_hour_check", time=f"{at:%H.%M}", part=t(f"core.part_{part}"))
     return ask(text, state, [(YES, t("core.yes")), (CHANGE, t("core.edit"))])

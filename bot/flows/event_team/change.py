@@ -83,9 +83,7 @@ def _after_when(d: ChangeData, *replies: Reply) -> Step:
 
 
 def _when_check_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
-    at = odd_time(d.start, d.end) or d.start
-    assert at is not None
-    return [odd_hour_question(ctx.t, at, ChangeState.WHEN_CHECK)]
+    return [odd_hour_question(ctx.t, ChangeState.WHEN_CHECK, d.start, d.end)]
 
 
 def _when_check(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:

@@ -133,9 +133,7 @@ def _after_when(ctx: Ctx, d: RequestData, *replies: Reply) -> Step:
 
 
 def _when_check_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
-    at = odd_time(d.start, d.end) or d.start
-    assert at is not None
-    return [odd_hour_question(ctx.t, at, RequestState.WHEN_CHECK)]
+    return [odd_hour_question(ctx.t, RequestState.WHEN_CHECK, d.start, d.end)]
 
 
 def _when_check(ctx: Ctx, d: RequestData, given: UserInput) -> Step:

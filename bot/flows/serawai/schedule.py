@@ -28,7 +28,6 @@ from bot.flows.typed import (
     odd_hour,
     odd_hour_answer,
     odd_hour_question,
-    odd_time,
     vague_problem,
 )
 from bot.messages import Reply, Text
@@ -132,7 +131,7 @@ def _when_check_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
     assert d.starts_at is not None
     assert d.ends_at is not None
     starts, ends = to_wib(d.starts_at).time(), to_wib(d.ends_at).time()
-    return [odd_hour_question(ctx.t, odd_time(starts, ends) or starts, ScheduleState.WHEN_CHECK)]
+    return [odd_hour_question(ctx.t, ScheduleState.WHEN_CHECK, starts, ends)]
 
 
 def _when_check(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
