@@ -89,8 +89,11 @@ def put(
     employee_id: int | None = None,
     kind: str = "reply",
     key: str | None = None,
+    earliest: datetime | None = None,
 ) -> None:
     """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
+
+    `earliest`: not sent before then (a proactive message waits out the quiet hours).
 
     One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
     (or that a racing writer queues first) is skipped without a lookup or a savepoint.
@@ -104,7 +107,7 @@ def put(
             "payload": reply_to_dict(reply),
             "status": OutboxStatus.PENDING.value,
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": now if earliest is None else max(now, earliest),
             "idempotency_key": (
                 None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
             ),

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.calendar import LiveCalendar, WorkCalendar
+from bot.calendar import LiveCalendar, WorkCalendar, after_quiet_hours
 from bot.config import Settings
 from bot.flows.base import Actor
 from bot.i18n import Catalog
@@ -129,6 +129,8 @@ class ServiceCtx:
                 outbox.remember_choices(
                     self._conversation_of(row.id), reply, proactive=kind != "reply"
                 )
+        # An answer to one's own input goes now; anything else waits out the quiet hours.
+        own = kind == "reply" or (self.actor is not None and self.actor.id == row.id)
         outbox.put(
             self.session,
             channel=channel,
@@ -138,6 +140,7 @@ class ServiceCtx:
             employee_id=row.id,
             kind=kind,
             key=key,
+            earliest=None if own else after_quiet_hours(self.now),
         )
         self.sent.append((row.id, kind))
 

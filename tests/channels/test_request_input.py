@@ -6,6 +6,7 @@ fake Bot API. The clock stands at Wednesday 26 March 2025, 09.00 WIB.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date, time
 from pathlib import Path
 
 import pytest_asyncio
@@ -118,3 +119,27 @@ async def test_a_vague_day_is_asked_back_and_a_night_hour_confirmed_on_telegram(
     assert "Sampai pukul berapa" in bot.bot_api.sent()[-1].params["text"]
     assert "Maksudnya pukul 23.00 malam?" in await _tg(bot, "23.00")
     assert "Di mana tempatnya?" in await _tg_press(bot, "Ya")  # meant it: taken
+
+
+RUDI_PHONE = "+6281200000003"  # the Event Team lead
+
+
+async def test_a_request_at_night_reaches_the_lead_at_six_and_the_sm_at_once(bot: Bot) -> None:
+    clock = bot.app.clock
+    assert isinstance(clock, Clock)
+    clock.set_wib(date(2025, 3, 26), time(23, 0))
+    for line in ("/dukungan", "Rapat Koordinasi", "14/4/2025 09.00-11.00", "Aula", "MC 1"):
+        await _wa(bot, line)
+    await _wa(bot, "1")  # Lewati
+    await _wa(bot, "1")  # Lewati
+    assert "Permintaan #1 terkirim" in await _wa(bot, "1")  # the SM's own answer: at once
+    to_lead = [m for m in bot.twilio.messages if m["To"] == f"whatsapp:{RUDI_PHONE}"]
+    assert to_lead == []  # 23.00: the lead is not woken
+    clock.set_wib(date(2025, 3, 27), time(5, 59))
+    await bot.deliver()
+    assert [m for m in bot.twilio.messages if m["To"] == f"whatsapp:{RUDI_PHONE}"] == []
+    clock.set_wib(date(2025, 3, 27), time(6, 0))
+    await bot.deliver()
+    to_lead = [m for m in bot.twilio.messages if m["To"] == f"whatsapp:{RUDI_PHONE}"]
+    assert len(to_lead) == 1
+    assert "Rapat Koordinasi" in str(to_lead[0].get("ContentVariables", ""))
