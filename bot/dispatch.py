@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import outbox
+from bot import drafts, outbox
 from bot.app import App
 from bot.buttons import CommandButton, FlowChoice
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
@@ -167,6 +167,7 @@ class _Turn:
         self.inbound = inbound
         self.now = app.clock()
         self.replies: list[Reply] = []
+        self.command: str | None = None  # the command this turn runs, if any
 
     # -- the turn -------------------------------------------------------------------------
 
@@ -341,7 +342,12 @@ class _Turn:
             self._clear()
             self.replies.append(Text(self.t("core.expired")))
             return None
-        flow = self.app.registry.flows.get(conv.flow)
+        return self._loaded()
+
+    def _loaded(self) -> Flow[Any] | None:
+        """The conversation's flow once its stored state validates; else reset, with an apology."""
+        conv = self.conv
+        flow = self.app.registry.flows.get(str(conv.flow))
         try:
             if flow is None or conv.state not in flow.states:
                 raise ValueError("unknown flow or state")
@@ -378,14 +384,18 @@ class _Turn:
     def _text(self, text: str, flow: Flow[Any] | None) -> None:
         word = text.casefold()
         if word in CANCEL_WORDS:
-            had_flow = flow is not None
+            key = "core.draft_discarded" if self.conv.draft else "core.nothing"
+            if flow is not None:  # a flow may say what stays stored (a poster's preview)
+                said = flow.extra.get("cancelled")
+                key = said(flow.load(self.conv.data)) if callable(said) else "core.cancelled"
             self._clear()
-            self.replies.append(Text(self.t("core.cancelled" if had_flow else "core.nothing")))
+            self.conv.draft = {}  # "Tidak ada yang disimpan" is then true
+            self.replies.append(Text(self.t(key)))
             self._menu()
         elif word in BACK_WORDS:
             self._back(flow)
         elif word in MENU_WORDS:
-            self._clear()
+            self._leave()
             self._menu()
         elif text.startswith("/"):
             name, _, args = text[1:].partition(" ")
@@ -402,6 +412,8 @@ class _Turn:
             self._reprompt(flow)
         elif (command := CommandButton.parse(payload)) is not None:
             self._command(command.name, "")
+        elif (draft := drafts.DraftButton.parse(payload)) is not None:
+            self._draft(draft)
         elif (answer := FlowChoice.parse(payload)) is not None:
             if flow is not None and answer.state == self.conv.state:
                 self._flow_input(flow, UserInput(choice=answer.value))
@@ -428,7 +440,8 @@ class _Turn:
         if not _allowed(command.roles, self.actor.roles):
             self.replies.append(Text(self.t("core.not_allowed")))
             return
-        self._clear()
+        self._leave()
+        self.command = name
         if command.flow is not None:
             self._start(command.flow, None)
         elif command.handler is not None:
@@ -443,6 +456,10 @@ class _Turn:
         flow = self.app.registry.flows[name]
         if not _allowed(flow.roles, self.actor.roles):
             self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        if self.command is not None and self.conv.draft.get("flow") == name:
+            # A command starts the flow a draft was left in: Lanjutkan / Mulai baru.
+            self.replies.append(drafts.offer(self.t, self.command, name))
             return
         data = data if data is not None else flow.data_model()
         self.conv.flow = name
@@ -482,6 +499,34 @@ class _Turn:
             target = step.next_state
         if step.prompt:
             self.replies.extend(flow.states[target].prompt(self._ctx(flow), new_data))
+
+    def _leave(self) -> None:
+        """Leave the flow in progress (for the menu or a command), keeping it as a draft."""
+        if drafts.keep(self.conv):
+            self.replies.append(Text(self.t("core.draft_kept")))
+        self._clear()
+
+    def _draft(self, button: drafts.DraftButton) -> None:
+        """Lanjutkan or Mulai baru, checked against the draft as stored now."""
+        draft = self.conv.draft
+        flow = self.app.registry.flows.get(button.flow)
+        if draft.get("flow") != button.flow or flow is None:
+            self.replies.append(Text(self.t("core.stale_button")))
+            return
+        self.conv.draft = {}
+        if button.action == "new":
+            self._command(button.command, "")
+            return
+        if not _allowed(flow.roles, self.actor.roles):
+            self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        self._clear()
+        self.conv.flow, self.conv.state = button.flow, str(draft.get("state"))
+        self.conv.data = dict(draft.get("data") or {})
+        self.conv.history = list(draft.get("history") or [])
+        resumed = self._loaded()  # validated like any stored conversation
+        if resumed is not None:
+            self._reprompt(resumed)
 
     def _back(self, flow: Flow[Any] | None) -> None:
         if flow is None:
