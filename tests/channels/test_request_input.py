@@ -90,6 +90,10 @@ async def test_emoji_titles_and_overlong_places_are_told_why_on_whatsapp(bot: Bo
     await _wa(bot, "Rapat Koordinasi")
     await _wa(bot, "14/4/2025 09.00-11.00")
     assert "maksimal 500 karakter (tulisan Anda 3000)" in await _wa(bot, "A" * 3000)
+    await _wa(bot, "Aula")
+    await _wa(bot, "MC 1")
+    # A note over 2,000 characters is refused with the limit, not cut without a word.
+    assert "maksimal 2000 karakter (tulisan Anda 2001)" in await _wa(bot, "n" * 2001)
 
 
 async def _tg_press(bot: Bot, label: str) -> str:

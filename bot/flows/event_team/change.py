@@ -21,7 +21,7 @@ from bot.flows.base import (
     retry,
 )
 from bot.flows.event_team.questions import fixed_time, read_end, read_when, when_text
-from bot.flows.typed import odd_hour_answer, odd_hour_question, odd_time
+from bot.flows.typed import line, odd_hour_answer, odd_hour_question, odd_time
 from bot.messages import Reply, Text
 
 
@@ -142,10 +142,10 @@ def _reason_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
 
 
 def _reason(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
-    reason = " ".join((given.text or "").split())[:500]
-    if len(reason) < 3:
-        return retry(ctx.t("event_team.cancel_reason_prompt", title=d.title))
-    return goto(ChangeState.CONFIRM, d.model_copy(update={"reason": reason}))
+    reason = line(ctx.t, given.text, 3, 500)
+    if reason.problem:
+        return retry(reason.problem)
+    return goto(ChangeState.CONFIRM, d.model_copy(update={"reason": reason.value}))
 
 
 def _cancel_confirm_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:

@@ -22,9 +22,10 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.serawai.common import SerawaiCanLookup, chosen_id, one_line
+from bot.flows.serawai.common import SerawaiCanLookup, chosen_id
 from bot.flows.serawai.rules import CAN_ROLES, SESSION_HOURS
 from bot.flows.typed import (
+    line,
     odd_hour,
     odd_hour_answer,
     odd_hour_question,
@@ -171,10 +172,10 @@ def _place_prompt(ctx: Ctx, _d: ScheduleData) -> list[Reply]:
 
 
 def _place(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
-    place = one_line(given.text, 300)
-    if place is None:
-        return retry(ctx.t("serawai.schedule_place_prompt"))
-    return goto(ScheduleState.CONFIRM, d.model_copy(update={"place": place}))
+    place = line(ctx.t, given.text, 2, 300)
+    if place.problem:
+        return retry(place.problem)
+    return goto(ScheduleState.CONFIRM, d.model_copy(update={"place": place.value}))
 
 
 def _schedule_confirm_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
