@@ -420,9 +420,7 @@ class _Turn:
             else:
                 self.replies.append(Text(self.t("core.stale_button")))
                 self._reprompt(flow)
-        elif payload.prefix in self.app.registry.actions and (
-            outcome := self.app.registry.actions[payload.prefix](self.svc, payload)
-        ):
+        elif (outcome := self.app.registry.press(self.svc, payload)) is not None:
             self._outcome(outcome)
         else:
             self.replies.append(Text(self.t("core.unknown_button")))

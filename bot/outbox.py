@@ -90,6 +90,7 @@ def put(
     kind: str = "reply",
     key: str | None = None,
     earliest: datetime | None = None,
+    notice_id: int | None = None,
 ) -> None:
     """Queue replies for one recipient; with a `key`, a second call with it queues nothing.
 
@@ -112,6 +113,7 @@ def put(
                 None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
             ),
             "created_at": now,
+            "notice_id": notice_id,
         }
         for index, reply in enumerate(replies)
     ]

@@ -1,4 +1,4 @@
-"""What the features plug in: flows, commands, menu entries, button actions, due work.
+"""What the features plug in: flows, commands, menu entries, buttons, due work.
 
 Each feature module has a `register(reg)` function; `bot.features.FEATURES` lists them.
 """
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.buttons import Button
 from bot.messages import Reply
+from bot.services.context import UserError
 
 if TYPE_CHECKING:
     from bot.flows.base import Flow, FlowData
@@ -29,7 +30,6 @@ class Outcome:
 
 
 CommandHandler = Callable[["ServiceCtx", str], Outcome]  # (ctx, argument text)
-ActionHandler = Callable[["ServiceCtx", "Payload"], "Outcome | None"]  # None: not one of ours
 B = TypeVar("B", bound=Button)
 ButtonHandler = Callable[["ServiceCtx", B], Outcome]
 DomainHandler = Callable[["ServiceCtx", Any], list[Reply]]
@@ -57,8 +57,8 @@ class Registry:
     flows: dict[str, Flow[Any]] = field(default_factory=dict)
     commands: dict[str, Command] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
-    actions: dict[str, ActionHandler] = field(default_factory=dict)  # by wire prefix
     buttons: dict[type[Button], Callable[..., Outcome]] = field(default_factory=dict)
+    malformed: dict[type[Button], str] = field(default_factory=dict)  # catalog key, by kind
     domain: dict[type, DomainHandler] = field(default_factory=dict)
     reminders: dict[str, ReminderHandler] = field(default_factory=dict)
     recurring: list[RecurringHandler] = field(default_factory=list)
@@ -75,30 +75,40 @@ class Registry:
         for alias in aliases:
             self.aliases[alias] = command.name
 
-    def action(self, prefix: str, handler: ActionHandler) -> None:
-        """Handle raw payloads with `prefix` (being replaced by typed `button` registrations)."""
-        self._unique(self.actions, prefix)
-        self.actions[prefix] = handler
+    def button(
+        self, kind: type[B], handler: ButtonHandler[B], *, malformed: str | None = None
+    ) -> None:
+        """Handle presses of one kind of button; `handler` gets the parsed button.
 
-    def button(self, kind: type[B], handler: ButtonHandler[B]) -> None:
-        """Handle presses of one kind of button; `handler` gets the parsed button."""
+        `malformed` is the catalog key a payload of this kind's prefix and verb that does not
+        parse (`srw:v:7`) is refused with; without it such a press is an unknown button.
+        """
         self._unique(self.buttons, kind)
         same = [k for k in self.buttons if k.prefix == kind.prefix]
         if any(k.verb is None or kind.verb is None or k.verb == kind.verb for k in same):
             raise ValueError(f"button {kind.__name__} overlaps another on {kind.prefix!r}")
-        if not same and kind.prefix in self.actions:
-            raise ValueError(f"registered twice: {kind.prefix!r}")
         self.buttons[kind] = handler
-        self.actions[kind.prefix] = self._route(kind.prefix)
+        if malformed is not None:
+            self.malformed[kind] = malformed
 
-    def _route(self, prefix: str) -> ActionHandler:
-        def route(ctx: ServiceCtx, payload: Payload) -> Outcome | None:
-            for kind, handler in self.buttons.items():
-                if kind.prefix == prefix and (pressed := kind.parse(payload)) is not None:
-                    return handler(ctx, pressed)
-            return None
+    @property
+    def prefixes(self) -> frozenset[str]:
+        """The wire prefixes of every registered kind of button."""
+        return frozenset(kind.prefix for kind in self.buttons)
 
-        return route
+    def press(self, ctx: ServiceCtx, payload: Payload) -> Outcome | None:
+        """Carry out a press: the handler of the kind `payload` parses as, or None for none.
+
+        A payload of a kind registered with `malformed` that does not parse is refused
+        (UserError) with that sentence.
+        """
+        for kind, handler in self.buttons.items():
+            if kind.prefix == payload.prefix and (pressed := kind.parse(payload)) is not None:
+                return handler(ctx, pressed)
+        for kind, key in self.malformed.items():
+            if kind.prefix == payload.prefix and kind.verb in (None, payload.part(0)):
+                raise UserError(ctx.t(key))
+        return None
 
     def handles(self, command_type: type, handler: DomainHandler) -> None:
         """Carry out the domain commands of one type that flows return."""

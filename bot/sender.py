@@ -27,6 +27,7 @@ from bot import outbox
 from bot.app import App
 from bot.handlers.base import ChannelSender, Delivery, PermanentSendError, TransientSendError
 from bot.messages import Channel, Text, reply_from_dict
+from bot.services import notices
 from bot.services.context import ServiceCtx
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage
@@ -209,6 +210,7 @@ class Sender:
     def _sent(self, row_id: int, provider_id: str, channel: Channel) -> None:
         with transaction(self.app.sessions) as session:
             outbox.mark_sent(session, row_id, provider_id, self.app.clock())
+            self._settled(session, row_id)
         self.stats.sent += 1
         self.stats.by_channel[channel.value] += 1
         self.app.metrics.sent.labels(channel.value).inc()
@@ -221,6 +223,7 @@ class Sender:
             if row.attempts >= MAX_ATTEMPTS:
                 outbox.mark_failed(session, row_id, f"gave up after {row.attempts}: {error}")
                 self._alert(session, row, error)
+                self._settled(session, row_id)
                 self.stats.failed += 1
                 self.app.metrics.failure(channel.value, permanent=True)
                 return
@@ -236,9 +239,14 @@ class Sender:
             row = session.get(OutboxMessage, row_id)
             if row is not None:
                 self._alert(session, row, error)
+            self._settled(session, row_id)
         self.stats.failed += 1
         self.app.metrics.failure(channel.value, permanent=True)
         log.warning("outbox %s failed for good: %s", row_id, error)
+
+    def _settled(self, session: Session, row_id: int) -> None:
+        """A row is sent, held or failed for good: a "they were told" waiting on it may go."""
+        notices.settle(session, self.app.env, row_id, self.app.clock())
 
     def _alert(self, session: Session, row: OutboxMessage, error: str) -> None:
         """Tell the admins a message could not be delivered (never about an alert itself)."""

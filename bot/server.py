@@ -32,6 +32,7 @@ from bot.media import media_route, media_url
 from bot.messages import Channel, Inbound
 from bot.outbox import record_status
 from bot.sender import Sender
+from bot.services import notices
 from bot.web import verify
 from storage.db import transaction
 
@@ -128,6 +129,7 @@ class Runtime:
         def write() -> None:
             with transaction(self.app.sessions) as session:
                 record_status(session, provider_id, status, error, self.app.clock())
+                notices.settle_reported(session, self.app.env, provider_id, self.app.clock())
 
         await asyncio.to_thread(write)
 

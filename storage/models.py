@@ -164,6 +164,37 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    # The notices (`Notice.group_id`) saying "told" about this message: they wait for it.
+    notice_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class NoticeStatus(enum.StrEnum):
+    """Whether a "they were told" sentence went out, or the truth went instead."""
+
+    WAITING = "waiting"  # some message it speaks of is still on its way
+    CONFIRMED = "confirmed"  # every one was sent (or held for the window): the sentence went
+    REPLACED = "replaced"  # one failed for good, or nobody was there: the honest one went
+    WITHDRAWN = "withdrawn"  # every message it speaks of was cancelled: nothing to say
+
+
+class Notice(Base):
+    """A sentence saying someone was told, sent once the outbox rows of its group are sent.
+
+    One watch makes one group (its first notice's id, which the outbox rows carry): several
+    people may each have a sentence about the same messages.
+    """
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id"))
+    about: Mapped[str] = mapped_column(String(200))  # "Permintaan #12", in their language
+    confirm: Mapped[list[Any]] = mapped_column(JSONType)  # the replies, as `reply_to_dict`
+    instead: Mapped[list[Any] | None] = mapped_column(JSONType)  # sent when one failed
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.WAITING)
+    created_at: Mapped[datetime]
+    settled_at: Mapped[datetime | None]
 
 
 class Reminder(Base):

@@ -14,6 +14,7 @@ from bot.calendar import WIB
 from bot.dispatch import DispatchResult, dispatch
 from bot.messages import Channel, Choices, Inbound, Media, Reply, reply_from_dict, reply_text
 from bot.outbox import mark_sent
+from bot.services import notices
 from bot.tick import TickReport, tick
 from storage.db import transaction
 from storage.models import Employee, OutboxMessage
@@ -116,22 +117,24 @@ class Harness:
         return self.say(who, payload=target.payload_for(label_part))
 
     def inbox(self, who: str) -> list[Delivered]:
-        """Everything queued for `who` and not yet read, oldest first."""
-        nip = who if who.isdigit() else self.nip_of(who)
+        """Everything queued for `who` (or a group chat, "-100...") not yet read, oldest first."""
+        group = who.startswith("-")
+        nip = who if who.isdigit() or group else self.nip_of(who)
         got: list[Delivered] = []
         with transaction(self.app.sessions) as session:
             employee_id = session.scalar(select(Employee.id).where(Employee.nip == nip))
+            to_them = OutboxMessage.recipient == nip
+            if not group:
+                to_them = or_(OutboxMessage.employee_id == employee_id, to_them)
             rows = session.scalars(
                 select(OutboxMessage)
-                .where(
-                    OutboxMessage.status == "pending",
-                    or_(OutboxMessage.employee_id == employee_id, OutboxMessage.recipient == nip),
-                )
+                .where(OutboxMessage.status == "pending", to_them)
                 .order_by(OutboxMessage.id)
             )
             for row in rows:
                 got.append(Delivered(reply_from_dict(row.payload), row.kind))
                 mark_sent(session, row.id, f"t{row.id}", self.clock())
+                notices.settle(session, self.app.env, row.id, self.clock())  # as the sender does
         for item in got:
             if isinstance(item.reply, Choices):
                 self.last_choices[who] = item

@@ -72,6 +72,8 @@ class ServiceCtx:
     # shown to the actor land there instead of in a second copy of the row.
     conversation: outbox.Choosing | None = None
     sent: list[tuple[int, str]] = field(default_factory=list)  # (employee id, kind), for logs
+    # While set (`bot.services.notices.watch`), what `notify` queues is what a notice speaks of.
+    notice_id: int | None = None
     _conversations: dict[int, Conversation] = field(default_factory=dict, repr=False)
 
     @property
@@ -141,6 +143,7 @@ class ServiceCtx:
             kind=kind,
             key=key,
             earliest=None if own else after_quiet_hours(self.now),
+            notice_id=self.notice_id,
         )
         self.sent.append((row.id, kind))
 

@@ -239,7 +239,11 @@ def _step_events(
             status=req.status,
             photos=tuple(_photos(session, [req.id]).get(req.id, ())),
         )
-        for req in session.scalars(select(EventRequest).where(EventRequest.id.in_(wanted)))
+        for req in session.scalars(
+            select(EventRequest)
+            .where(EventRequest.id.in_(wanted))
+            .order_by(EventRequest.starts_at, EventRequest.id)
+        )
     ]
     return [*events, *extra]
 

@@ -189,11 +189,12 @@ async def test_bad_recipient_is_permanent(sender: TelegramSender) -> None:
 async def test_timeout_is_transient(bot_api: FakeBotAPI, tg_settings: Settings) -> None:
     app = build_application(tg_settings, Sink(), request_timeout=0.3)
     await app.initialize()
+    held = bot_api.hold("sendMessage")  # answered only once the sender has given up
     try:
-        bot_api.delay("sendMessage", 1.0)
         with pytest.raises(TransientSendError, match="unreachable"):
             await TelegramSender(app.bot, per_chat_interval=0).send(_delivery(Text("x")))
     finally:
+        held.set()
         await app.shutdown()
 
 

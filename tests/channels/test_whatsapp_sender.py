@@ -189,9 +189,12 @@ async def test_5xx_is_transient(
 
 @pytest.mark.asyncio
 async def test_timeout_is_transient(twilio_api: FakeTwilioAPI, wa_settings: Settings) -> None:
-    twilio_api.delay(1.0)
-    with pytest.raises(TransientSendError, match="unreachable"):
-        await _sender(wa_settings, timeout=0.3).send(_delivery(Text("x")))
+    held = twilio_api.hold()  # answered only once the sender has given up
+    try:
+        with pytest.raises(TransientSendError, match="unreachable"):
+            await _sender(wa_settings, timeout=0.3).send(_delivery(Text("x")))
+    finally:
+        held.set()
 
 
 @pytest.mark.asyncio

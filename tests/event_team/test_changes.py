@@ -72,11 +72,15 @@ def test_a_cancellation_tells_members_and_lead_and_withdraws_every_reminder(
     bot.say(SM, "/permintaan")
     bot.press(SM, "Batalkan #1")
     assert "Batalkan permintaan" in texts(bot.say(SM, "Kegiatan ditunda ke triwulan II"))
-    bot.press(SM, "Ya, batalkan")
+    done = texts(bot.press(SM, "Ya, batalkan"))
+    assert "Permintaan #1 dibatalkan" in done
+    assert "diberi tahu" not in done  # not yet: nobody has been sent anything
     only(
         inboxes(bot),
         {**dict.fromkeys(team, "dibatalkan"), LEAD: "Kegiatan ditunda ke triwulan II"},
     )
+    # Everyone got it; only now does the SM hear so.
+    assert "sudah diberi tahu tentang pembatalan permintaan #1" in texts(bot.inbox(SM))
     assert pending_reminders(bot.app) == []
     only(_tick_at(bot, date(2025, 4, 14), time(12, 0)), {})
     assert "Dibatalkan" in texts(bot.say(SM, "/permintaan"))

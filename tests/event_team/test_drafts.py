@@ -26,7 +26,7 @@ def test_menu_keeps_the_draft_and_lanjutkan_goes_on_where_it_was(bot: Harness) -
     summary = texts(bot.press(SM, "Lewati"))
     assert "Rapat Koordinasi Triwulan I" in summary
     assert "Senin, 14 April 2025, 09.00–11.00 WIB" in summary
-    assert "Permintaan #1 terkirim" in texts(bot.press(SM, "Kirim"))
+    assert "Permintaan #1 tersimpan" in texts(bot.press(SM, "Kirim"))
     assert the_request(bot.app).title == "Rapat Koordinasi Triwulan I"
     # Sent: nothing is left to offer.
     assert "Apa judul kegiatannya?" in texts(bot.say(SM, "/dukungan"))

@@ -69,7 +69,7 @@ def test_the_flag_policy_accepts_a_late_request_flagged_late(bot: Harness) -> No
     bot.press(SM, "Lewati")
     bot.press(SM, "Lewati")
     done = texts(bot.press(SM, "Kirim"))
-    assert "Permintaan #1 terkirim" in done
+    assert "Permintaan #1 tersimpan" in done
     assert "Ditandai terlambat: diajukan 2 hari kerja" in done
     request = the_request(bot.app)
     assert (request.late, request.lead_days) == (True, 2)

@@ -11,7 +11,8 @@ from tests.support import Harness
 def test_a_request_made_at_night_is_chased_in_office_hours(bot: Harness) -> None:
     bot.clock.set_wib(date(2025, 3, 26), time(2, 25))
     request_in_chat(bot)
-    inboxes(bot)  # the notifications of the request itself, read
+    inboxes(bot)  # the notifications of the request itself, read...
+    inboxes(bot)  # ...and the SM's word that they went out
     bot.clock.set_wib(date(2025, 3, 27), time(2, 30))
     bot.tick()
     only(inboxes(bot, (SM, LEAD, CC)), {})  # one working day later, but in the night

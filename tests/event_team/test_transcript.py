@@ -55,7 +55,7 @@ def test_one_request_from_dukungan_to_the_internal_evaluation(bot: Harness) -> N
     bot.press(SM, "Tempat")
     assert "Kirim ke Ketua Event Team?" in texts(bot.say(SM, "Ruang Rapat Lantai 2"))
     done = texts(bot.press(SM, "Kirim"))
-    assert "Permintaan #1 terkirim" in done
+    assert "Permintaan #1 tersimpan" in done
 
     only(
         inboxes(bot),
@@ -64,6 +64,9 @@ def test_one_request_from_dukungan_to_the_internal_evaluation(bot: Harness) -> N
             CC: "Irfan Maulana meminta dukungan Event Team (#1)",
         },
     )
+    # Only once both got theirs does the SM hear that they were told.
+    told = texts(bot.inbox(SM))
+    assert "Ketua Event Team dan CC sudah diberi tahu tentang permintaan #1" in told
     assert the_request(bot.app).status == "requested"
 
     # Thursday 27 March: one working day without an assignment -> the lead is reminded.
@@ -98,7 +101,11 @@ def test_one_request_from_dukungan_to_the_internal_evaluation(bot: Harness) -> N
         assert b"BEGIN:VEVENT" in Path(calendar_file[0].path).read_bytes()
     assert got[idle[0]] == []
     only(
-        inboxes(bot, (SM, LEAD, CC)), {SM: "Petugas Event Team untuk Rapat Koordinasi Triwulan I"}
+        inboxes(bot, (SM, LEAD, CC)),
+        {
+            SM: "Petugas Event Team untuk Rapat Koordinasi Triwulan I",
+            LEAD: "SM dan setiap anggota sudah diberi tahu tentang pembagian peran #1",
+        },
     )
     assert the_request(bot.app).status == "assigned"
 
@@ -118,6 +125,7 @@ def test_one_request_from_dukungan_to_the_internal_evaluation(bot: Harness) -> N
         inboxes(bot),
         {idle[0]: "Anda ditugaskan sebagai Notulis", SM: f"{idle[0]}"},
     )
+    assert "sudah diberi tahu tentang pembagian peran #1" in texts(bot.inbox(LEAD))
     team = serving(bot.app)
     assert idle[0] in team
     assert decliner not in team

@@ -384,7 +384,7 @@ class Driver:
 
     def _crafted(self, move: Move) -> str:
         """A payload a person could forge: random, or a known prefix with odd parts."""
-        prefixes = ["f", "cmd", *sorted(self.app.registry.actions), "zz"]
+        prefixes = ["f", "cmd", *sorted(self.app.registry.prefixes), "zz"]
         prefix = prefixes[move.n % len(prefixes)]
         forms = [
             move.text,

@@ -221,7 +221,7 @@ class Explorer:
                     self.driver.advance(hours=6)
                     self.answer_inboxes()
         with self.app.sessions() as session:
-            for row in session.scalars(select(Reminder)):
+            for row in session.scalars(select(Reminder).order_by(Reminder.id)):
                 self.found.reminders.setdefault(row.kind, []).append(
                     {"args": dict(row.args), "employee_id": row.employee_id}
                 )

@@ -53,7 +53,7 @@ def crafted_payloads(app: App, seen: list[str]) -> list[str]:
     ]
     for flow in app.registry.flows.values():
         out += [encode("f", state, UNKNOWN_ID)[:64] for state in flow.states]
-    for prefix in sorted(app.registry.actions):
+    for prefix in sorted(app.registry.prefixes):
         out += [
             prefix,
             f"{prefix}:",
@@ -63,7 +63,7 @@ def crafted_payloads(app: App, seen: list[str]) -> list[str]:
         ]
     for payload in seen:
         parsed = decode(payload)
-        if parsed is None or parsed.prefix not in app.registry.actions:
+        if parsed is None or parsed.prefix not in app.registry.prefixes:
             continue
         if any(part.isdigit() for part in parsed.parts):
             parts = [UNKNOWN_ID if part.isdigit() else part for part in parsed.parts]

@@ -29,12 +29,13 @@ class UploadedFile:
 
 @dataclass
 class Failure:
-    """An injected failure: an HTTP error, or a delay before answering."""
+    """An injected failure: an HTTP error, or a delay (or a hold) before answering."""
 
     status: int | None = None
     description: str | None = None
     retry_after: float | None = None
     delay: float = 0.0
+    hold: threading.Event | None = None  # answer only once the test sets it
     code: int | None = None  # provider error code (Twilio)
     times: int = 1
 
@@ -191,8 +192,12 @@ def form_multi(body: bytes) -> dict[str, list[str]]:
     return result
 
 
-async def wait_until(predicate: Any, timeout: float = 5.0, interval: float = 0.01) -> None:
-    """Poll `predicate()` until true; raise AssertionError after `timeout` seconds."""
+async def wait_until(predicate: Any, timeout: float = 30.0, interval: float = 0.01) -> None:
+    """Poll `predicate()` until true; raise AssertionError after `timeout` seconds.
+
+    The timeout only bounds a failing wait (a passing one returns as soon as the condition
+    holds), so it is generous: a loaded machine must not turn a slow step into a failure.
+    """
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:

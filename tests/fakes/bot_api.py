@@ -286,6 +286,13 @@ class FakeBotAPI:
                 method.lower() if method != "*" else "*", Failure(delay=seconds, times=times)
             )
 
+    def hold(self, method: str) -> threading.Event:
+        """Hold the next call of `method` unanswered until the returned event is set."""
+        released = threading.Event()
+        with self._lock:
+            self.failures.add(method.lower(), Failure(hold=released))
+        return released
+
     def enforce_rate_limits(
         self, overall_per_second: float = 30.0, per_chat_interval: float = 1.0, slack: float = 0.1
     ) -> None:
@@ -493,7 +500,9 @@ class FakeBotAPI:
             if request.path_params["token"] != self.token:
                 raise ApiError(401, "Unauthorized")
             if failure is not None:
-                if failure.delay:
+                if failure.delay or failure.hold is not None:
+                    if failure.hold is not None:
+                        await asyncio.to_thread(failure.hold.wait, 120)
                     await asyncio.sleep(failure.delay)
                     if generation != self.generation:
                         raise ApiError(503, "Service Unavailable: the fake was reset")

@@ -334,6 +334,13 @@ class FakeTwilioAPI:
         with self._lock:
             self.failures.add(endpoint, Failure(delay=seconds, times=times))
 
+    def hold(self, endpoint: str = "messages") -> threading.Event:
+        """Hold the next request to `endpoint` unanswered until the returned event is set."""
+        released = threading.Event()
+        with self._lock:
+            self.failures.add(endpoint, Failure(hold=released))
+        return released
+
     def enforce_rate_limit(self, per_second: float) -> None:
         """Answer 429 (code 20429, Retry-After) to message creations above `per_second`."""
         with self._lock:
@@ -383,7 +390,9 @@ class FakeTwilioAPI:
             generation = self.generation
         if failure is None:
             return None
-        if failure.delay:
+        if failure.delay or failure.hold is not None:
+            if failure.hold is not None:
+                await asyncio.to_thread(failure.hold.wait, 120)
             await asyncio.sleep(failure.delay)
             if generation != self.generation:
                 return TwilioError(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.buttons import Button
 from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, finish
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Media, Reply, Text
 from bot.registry import Command, Outcome
@@ -355,14 +356,18 @@ def test_a_start_deep_link_reaches_its_flow(bot: Harness) -> None:
     assert "hanya untuk pemegang peran tertentu" in texts(bot.say(PLAIN, "/start libur"))
 
 
+@dataclass(frozen=True)
+class _NoticeButton(Button, prefix="tst"):
+    theme: str
+
+
 def test_buttons_of_a_notice_do_not_steal_a_flows_numbers(bot: Harness) -> None:
     from bot.messages import Option
-    from bot.payload import Payload
 
-    def pressed(ctx: ServiceCtx, payload: Payload) -> Outcome:
-        return Outcome([Text(f"notice button {payload.part(0)}")])
+    def pressed(ctx: ServiceCtx, button: _NoticeButton) -> Outcome:
+        return Outcome([Text(f"notice button {button.theme}")])
 
-    bot.app.registry.action("tst", pressed)
+    bot.app.registry.button(_NoticeButton, pressed)
     notice = Choices("Pilih tema Serawai:", (Option("Tema A", "tst:A"), Option("Tema B", "tst:B")))
     bot.say(ADMIN, "/peran")  # buttons 1. Beri peran, 2. Cabut peran
     with transaction(bot.app.sessions) as session:

@@ -56,7 +56,12 @@ def test_forget_keeps_report_figures_and_leaves_no_name_or_phone(
     photo.parent.mkdir(parents=True, exist_ok=True)
     photo.write_bytes(b"her photo")
     with transaction(app.sessions) as session:
-        request_id = session.scalars(select(EventDocumentation.request_id)).first() or 1
+        request_id = (
+            session.scalars(
+                select(EventDocumentation.request_id).order_by(EventDocumentation.id)
+            ).first()
+            or 1
+        )
         session.add(
             EventDocumentation(
                 request_id=request_id,

@@ -52,9 +52,10 @@ def test_changes_asked_with_a_note_then_the_fix_is_approved(
 
     bot.inbox(HUMAS)
     assert "Tulis catatan perbaikan" in texts(bot.press(HUMAS, "Minta perbaikan"))
-    assert "Catatan terkirim" in texts(bot.say(HUMAS, "Mohon tambahkan satu kalimat ajakan."))
+    assert "Catatan tersimpan" in texts(bot.say(HUMAS, "Mohon tambahkan satu kalimat ajakan."))
     asked = bot.inbox(person)
     assert "Mohon tambahkan satu kalimat ajakan." in texts(asked)
+    assert f"Catatan terkirim ke {person}" in texts(bot.inbox(HUMAS))
     assert duty(bot.app, duty_id).status == DutyStatus.CHANGES
     # The PJ's old button no longer approves a poster sent back.
     bot.inbox(PJ)

@@ -36,14 +36,22 @@ def test_without_an_office_group_humas_and_the_pj_are_told_and_proof_is_chased(
     bot: Harness,
 ) -> None:
     first = publish_roster(bot)[0]
-    _submit(bot, name_of(bot.app, first.employee_id), "Satu data, satu semangat.")
+    author = name_of(bot.app, first.employee_id)
+    _submit(bot, author, "Satu data, satu semangat.")
     bot.inbox(PJ)
-    bot.press(PJ, "Setujui")
+    approved = texts(bot.press(PJ, "Setujui"))
+    assert "diposting otomatis" not in approved  # there is no group to post to
+    assert "Grup Telegram kantor belum diatur" in approved
+    assert "dikirim ke Humas untuk diposting" in approved
     bot.inbox(HUMAS)
+    bot.inbox(author)
 
     _run_until(bot, POSTING, time(9, 0))
     assert sent_rows(bot.app, "post") == []
     assert "belum bisa diposting otomatis" in texts(bot.inbox(HUMAS))
+    told = texts(bot.inbox(author))
+    assert "sudah diposting" not in told
+    assert "Humas diminta mempostingnya" in told
     assert "TELEGRAM_OFFICE_CHAT_ID" in texts(bot.inbox(PJ))
 
     # No proof by the end of the next working day (Monday 14 April, 16:00 WIB): a reminder.
@@ -66,7 +74,7 @@ def test_a_poster_approved_after_its_hour_is_posted_at_once(bot: Harness) -> Non
 
     _submit(bot, person, "Terlambat bukan berarti gagal.")
     bot.inbox(PJ)
-    assert "langsung diposting" in texts(bot.press(PJ, "Setujui"))
+    assert "sedang diposting ke grup" in texts(bot.press(PJ, "Setujui"))
     posts = sent_rows(bot.app, "post")
     assert [(p.recipient, p.payload["path"]) for p in posts] == [
         (OFFICE_CHAT, duty(bot.app, first.id).poster_path)

@@ -72,9 +72,10 @@ def test_an_open_offer_goes_to_the_first_colleague_who_takes_it(bot: Harness) ->
     bot.inbox(person)
     bot.say(person, "/tukar")
     bot.press(person, "Tawarkan ke semua")
-    assert "Tawaran terkirim ke 21 rekan" in texts(bot.press(person, "Kirim"))
+    assert "Permintaan tukar giliran tersimpan" in texts(bot.press(person, "Kirim"))
     bot.inbox("Irfan Maulana")
     bot.inbox("Ratna Dewi")
+    assert "Tawaran terkirim" not in texts(bot.inbox(person))  # 19 have not got it yet
     assert "Menunggu persetujuan PJ" in texts(bot.press("Ratna Dewi", "Saya ambil"))
     assert "sudah diambil rekan lain" in texts(bot.press("Irfan Maulana", "Saya ambil"))
     # A second swap for the same turn cannot open while this one waits for the PJ.
@@ -100,8 +101,9 @@ def test_a_colleague_declines_and_a_crafted_approval_is_refused(bot: Harness) ->
     assert "rekan lain" in texts(bot.say("Irfan Maulana", payload=f"pgs:{swap.id}:a"))
     assert "hanya untuk pemegang peran" in texts(bot.say(person, payload=f"pgs:{swap.id}:ok"))
     told = texts(bot.press("Putri Ayu", "Tidak bisa"))
-    assert "sudah disampaikan" in told
+    assert "jawaban Anda tersimpan" in told
     assert "Putri Ayu tidak bisa menggantikan" in texts(bot.inbox(person))
+    assert "sudah disampaikan" in texts(bot.inbox("Putri Ayu"))
     with bot.app.sessions() as session:
         assert session.get(Swap, swap.id).status == SwapStatus.DECLINED  # type: ignore[union-attr]
         assert session.get(Duty, first.id).employee_id == first.employee_id  # type: ignore[union-attr]

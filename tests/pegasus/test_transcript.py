@@ -62,9 +62,10 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     bot.press(bayu, "Pilih rekan")
     assert bot.say(bayu, "Irfan")[-1].labels == ["Irfan Maulana (BPS Provinsi Bengkulu)"]
     bot.press(bayu, "Irfan")
-    assert "Permintaan terkirim ke Irfan Maulana" in texts(bot.press(bayu, "Kirim"))
+    assert "Permintaan tukar giliran tersimpan" in texts(bot.press(bayu, "Kirim"))
     asked = bot.inbox("Irfan Maulana")
     assert "Bayu Saputra meminta Anda menggantikan" in texts(asked)
+    assert "Permintaan terkirim ke Irfan Maulana" in texts(bot.inbox(bayu))  # once it was
     assert "Menunggu persetujuan PJ" in texts(bot.press("Irfan Maulana", "Bersedia"))
     approve = bot.inbox(PJ)
     assert "Irfan Maulana" in texts(approve)
@@ -92,12 +93,14 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     assert "Pratinjau poster" in images[0].caption
     assert "Terkirim" not in texts(preview)
     submitted = texts(bot.press(agus, "Kirim untuk disetujui"))
-    assert "Poster terkirim ke PJ Pegasus dan Humas" in submitted
+    assert "Poster tersimpan dan diajukan untuk disetujui" in submitted
+    assert "terkirim" not in submitted
 
-    # The PJ and Humas both get the poster to review; the PJ approves.
+    # The PJ and Humas both get the poster to review; then Agus hears it reached them.
     assert any(isinstance(m.reply, Image) for m in bot.inbox(HUMAS))
     review = bot.inbox(PJ)
     assert "Poster Pegasus dari Agus Salim" in texts(review)
+    assert "Poster terkirim ke PJ Pegasus dan Humas" in texts(bot.inbox(agus))
     assert "Poster disetujui" in texts(bot.press(PJ, "Setujui"))
     assert "disetujui oleh Hendra Gunawan" in texts(bot.inbox(agus))
     # Humas pressing the old button later is told it is done, and nothing changes.
@@ -115,9 +118,13 @@ def test_four_weeks_of_pegasus(bot: Harness, photo: Callable[..., Media]) -> Non
     assert quote.removesuffix(" 💪") in posts[0].payload["caption"]
     assert "Agus Salim" in posts[0].payload["caption"]
 
-    # ...and Humas gets the poster and caption to forward, and sends proof of each post.
+    # ...and once the group has it, Humas gets the poster and caption to forward, and sends
+    # proof of each post.
+    assert bot.inbox(HUMAS) == []
+    assert [m.kind for m in bot.inbox(OFFICE_CHAT)] == ["post"]
     handed = bot.inbox(HUMAS)
-    assert "grup Telegram kantor" in texts(handed)
+    assert "sudah diposting otomatis ke grup Telegram kantor" in texts(handed)
+    assert "Poster Pegasus Anda sudah diposting hari ini" in texts(bot.inbox(agus))
     assert any(isinstance(m.reply, Image) and m.reply.path == posted.poster_path for m in handed)
     assert "grup WhatsApp" in texts(bot.press(HUMAS, "Bukti grup WhatsApp"))
     more = texts(bot.say(HUMAS, media=(photo("screenshot-wa"),)))

@@ -128,7 +128,7 @@ class Story:
             ctx = self._ctx_as(session, sm)
             payload = decode(encode("et", "eval", request_id))
             assert payload is not None
-            self.app.registry.actions["et"](ctx, payload)
+            self.app.registry.press(ctx, payload)
         fixed = [(c, scores[c]) for c in CRITERIA]
         roles = [(k, v) for k, v in scores.items() if k.startswith("role:")]
         self._domain(sm, SubmitEvaluation(request_id, tuple(fixed + roles), suggestion))
@@ -140,6 +140,7 @@ class Story:
                 select(RoleAssignment.id, Employee.name)
                 .join(Employee, Employee.id == RoleAssignment.member_id)
                 .where(RoleAssignment.request_id == request_id)
+                .order_by(RoleAssignment.id)
             )
             ratings = tuple((aid, *scores[name]) for aid, name in served)
         self._domain(LEAD, SubmitInternalEvaluation(request_id, ratings))

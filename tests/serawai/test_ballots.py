@@ -141,7 +141,7 @@ def test_a_tie_the_chain_cannot_break_is_decided_by_can_with_its_reason(bot: Har
     bot.say(CAN_2, "/serawai_seri")
     bot.press(CAN_2, "Tema Dua")
     bot.say(CAN_2, "Kantor pengusul siap menyelenggarakan lebih awal.")
-    assert "hasil voting diumumkan" in texts(bot.press(CAN_2, "Kirim"))
+    assert "hasil voting sedang diumumkan" in texts(bot.press(CAN_2, "Kirim"))
     assert "Tidak ada hasil seri" in texts(bot.say(CAN, "/serawai_seri"))
     results = reached(bot.app, f"serawai:{rnd.id}:results:")
     with bot.app.sessions() as session:

@@ -226,7 +226,7 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
         bot.press(CAN, "(pengusul)")
         bot.say(CAN, "Aula dan Zoom")
         done = texts(bot.press(CAN, "Kirim"))
-    assert "Jadwal 3 sesi diumumkan" in done
+    assert "Jadwal 3 sesi sedang diumumkan" in done
     schedule = reached(app, f"serawai:{rnd.id}:schedule:")
     assert set(schedule) == everyone
     assert "Senin, 15 September 2025 pukul 09.00 WIB, penyelenggara BPS Kabupaten Bengkulu " in (

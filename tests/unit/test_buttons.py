@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 
 from bot.buttons import Button, CommandButton, FlowChoice
-from bot.payload import decode
+from bot.payload import Payload, decode
 from bot.registry import Outcome, Registry
 
 
@@ -65,8 +65,16 @@ def test_the_registry_routes_a_press_to_its_kind_and_refuses_overlaps() -> None:
         return Outcome()
 
     reg.button(_Assign, handler)
-    assert reg.actions["zt"](None, decode("zt:assign:5")) == Outcome()  # type: ignore[arg-type]
+    assert reg.prefixes == {"zt"}
+    assert reg.press(None, _decoded("zt:assign:5")) == Outcome()  # type: ignore[arg-type]
     assert seen == [_Assign(5)]
-    assert reg.actions["zt"](None, decode("zt:drop:5")) is None  # type: ignore[arg-type]
+    assert reg.press(None, _decoded("zt:drop:5")) is None  # type: ignore[arg-type]
+    assert reg.press(None, _decoded("zr:5:ok")) is None  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="registered twice"):
         reg.button(_Assign, handler)
+
+
+def _decoded(raw: str) -> Payload:
+    payload = decode(raw)
+    assert payload is not None
+    return payload

@@ -20,6 +20,7 @@ from bot.flows.event_team.rules import (
 )
 from bot.messages import Choices, Document, Reply, Text
 from bot.registry import Outcome, Registry
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.event_team.buttons import AssignButton, DeclineButton
 from bot.services.event_team.common import (
@@ -190,10 +191,16 @@ def _assign(ctx: ServiceCtx, cmd: lead_flows.AssignSlots) -> list[Reply]:
     ctx.session.add_all(new)
     ctx.session.flush()
     ctx.audit("event_assign", event_ref(req.id), picks=[[r, n, m] for r, n, m in cmd.picks])
-    for assignment in new:
-        tell_member(ctx, req, assignment, "assigned")
-        schedule_member(ctx, req, assignment)
-    _tell_requester_team(ctx, req, new[-1].id)
+    with notices.watch(ctx) as told:  # "the SM and every member were told" once they were
+        for assignment in new:
+            tell_member(ctx, req, assignment, "assigned")
+            schedule_member(ctx, req, assignment)
+        _tell_requester_team(ctx, req, new[-1].id)
+        told.says(
+            actor_id(ctx),
+            ctx.t("event_team.assign_about", id=req.id),
+            ctx.t("event_team.assign_told", id=req.id),
+        )
     return [Text(ctx.t("event_team.assign_done", id=req.id))]
 
 

@@ -15,6 +15,7 @@ from bot.flows.event_team.rules import (
 )
 from bot.messages import Choices, Text
 from bot.registry import Registry
+from bot.services import notices
 from bot.services.context import ServiceCtx
 from bot.services.event_team.buttons import (
     AssignButton,
@@ -178,10 +179,11 @@ def _event_end(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
     requester = ctx.employee(req.requester_id)
     form = phrase(ctx, requester, "eval_form", **about(ctx, requester, req))
     button = option_for(ctx, requester, "button_eval", EvaluationButton(req.id))
-    ctx.notify(requester, [Choices(form, (button,))], key=key_of(req, "evalform"))
-    for cc in ccs(ctx):
-        text = phrase(ctx, cc, "cc_eval_sent", name=requester.name, **about(ctx, cc, req))
-        ctx.notify(cc, [Text(text)], key=key_of(req, "evalsent", cc.id))
+    with notices.watch(ctx) as told:  # the CC hears the form was sent once it was
+        ctx.notify(requester, [Choices(form, (button,))], key=key_of(req, "evalform"))
+        for cc in ccs(ctx):
+            text = phrase(ctx, cc, "cc_eval_sent", name=requester.name, **about(ctx, cc, req))
+            told.says(cc, phrase(ctx, cc, "eval_about", **about(ctx, cc, req)), text)
     for lead in leads(ctx):
         text = phrase(ctx, lead, "internal_ask", **about(ctx, lead, req))
         button = option_for(ctx, lead, "button_internal", InternalEvaluationButton(req.id))

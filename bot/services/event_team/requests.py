@@ -20,6 +20,7 @@ from bot.flows.event_team.rules import (
 )
 from bot.messages import Choices, Reply, Text
 from bot.registry import Command, Outcome, Registry
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.event_team.assignment import booked_or_away, tell_member
 from bot.services.event_team.buttons import AssignButton, CancelButton, RescheduleButton
@@ -171,21 +172,27 @@ def _new_request_notice(
 
 
 def _submit_request(ctx: ServiceCtx, cmd: request_flows.SubmitRequest) -> list[Reply]:
-    req = _create(
-        ctx,
-        requester_id=actor_id(ctx),
-        title=cmd.title,
-        starts_at=cmd.starts_at,
-        ends_at=cmd.ends_at,
-        place=cmd.place,
-        roles=list(cmd.roles),
-        notes=cmd.notes,
-        portal_ref=cmd.portal_ref,
-        linked_ref=None,
-        enforce_lead_time=True,
-        started_at=cmd.started_at,
-        summary_at=cmd.summary_at,
-    )
+    with notices.watch(ctx) as told:  # "the lead and the CC were told" once they were
+        req = _create(
+            ctx,
+            requester_id=actor_id(ctx),
+            title=cmd.title,
+            starts_at=cmd.starts_at,
+            ends_at=cmd.ends_at,
+            place=cmd.place,
+            roles=list(cmd.roles),
+            notes=cmd.notes,
+            portal_ref=cmd.portal_ref,
+            linked_ref=None,
+            enforce_lead_time=True,
+            started_at=cmd.started_at,
+            summary_at=cmd.summary_at,
+        )
+        told.says(
+            actor_id(ctx),
+            ctx.t("event_team.request_about", id=req.id),
+            ctx.t("event_team.submitted_told", id=req.id),
+        )
     replies: list[Reply] = [Text(ctx.t("event_team.submitted", id=req.id))]
     if req.late:
         replies.append(Text(ctx.t("event_team.flag_late", days=req.lead_days)))
@@ -272,7 +279,13 @@ def cancel_request(ctx: ServiceCtx, request_id: int, reason: str) -> None:
 
 def _cancel_own(ctx: ServiceCtx, cmd: change_flows.CancelOwnRequest) -> list[Reply]:
     req = _own_open_request(ctx, cmd.request_id)
-    cancel_request(ctx, req.id, cmd.reason)
+    with notices.watch(ctx) as told:
+        cancel_request(ctx, req.id, cmd.reason)
+        told.says(
+            actor_id(ctx),
+            ctx.t("event_team.cancel_about", id=req.id),
+            ctx.t("event_team.cancel_told", id=req.id),
+        )
     return [Text(ctx.t("event_team.cancel_done", id=req.id))]
 
 

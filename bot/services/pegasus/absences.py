@@ -11,6 +11,7 @@ from bot.flows.pegasus.rules import Away, is_away
 from bot.flows.withdraw import MAX_SHOWN, WithdrawData
 from bot.messages import Reply, Text
 from bot.registry import Outcome
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus.common import require_role, said, tell, today, words
 from bot.services.pegasus.swaps import swap_offer
@@ -131,11 +132,17 @@ def _tell_clash(
     else:
         replies.append(Text(said(ctx, "pegasus.absence_clash_other", day, name=employee.name)))
         told = words(ctx, employee, "pegasus.absence_clash_told", day)
-        ctx.notify(
-            employee,
-            [swap_offer(ctx, duty, employee, told)],
-            key=f"pegasus:absence:{absence.id}:duty:{duty.id}",
-        )
+        with notices.watch(ctx) as asked:  # "they were asked" once they were
+            ctx.notify(
+                employee,
+                [swap_offer(ctx, duty, employee, told)],
+                key=f"pegasus:absence:{absence.id}:duty:{duty.id}",
+            )
+            asked.says(
+                ctx.actor.id,
+                said(ctx, "pegasus.absence_clash_about", day, name=employee.name),
+                said(ctx, "pegasus.absence_clash_asked", day, name=employee.name),
+            )
     for pj in ctx.holders("pj_pegasus"):
         if pj.id != ctx.actor.id:
             tell(

@@ -11,6 +11,7 @@ from bot.calendar import format_date
 from bot.flows.pegasus import poster as flows
 from bot.messages import Choices, Image, Option, Reply, Text
 from bot.registry import Outcome
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus.buttons import HandOver, Review, WriteQuote
 from bot.services.pegasus.common import (
@@ -97,14 +98,16 @@ def submit_poster(ctx: ServiceCtx, cmd: flows.SubmitPoster) -> list[Reply]:
     ctx.session.flush()
     ctx.audit("pegasus_submit", duty_ref(duty.id))
     stamp = f"{ctx.now.timestamp():.0f}"
-    for who in reviewers_of(ctx, duty):
-        ctx.notify(
-            who,
-            [Image(duty.poster_path, quote_line(duty)), review_buttons(ctx, duty, who)],
-            key=f"pegasus:review:{duty.id}:{stamp}:{who.id}",
-        )
     assert ctx.actor is not None
     lang = ctx.actor.language
+    with notices.watch(ctx) as told:
+        for who in reviewers_of(ctx, duty):
+            ctx.notify(
+                who,
+                [Image(duty.poster_path, quote_line(duty)), review_buttons(ctx, duty, who)],
+                key=f"pegasus:review:{duty.id}:{stamp}:{who.id}",
+            )
+        told.says(ctx.actor.id, ctx.t("pegasus.poster_about"), ctx.t("pegasus.submitted_told"))
     return [Text(ctx.t("pegasus.submitted", date=when_text(duty.posting_date, lang)))]
 
 
@@ -146,12 +149,13 @@ def review_action(ctx: ServiceCtx, pressed: Review) -> Outcome:
         date=when_text(duty.posting_date, author.language),
     )
     ctx.notify(author, [Text(told)], key=f"pegasus:approved:{duty.id}")
+    # Say it is posted automatically only where there is a group to post to.
+    manual = "" if str(ctx.settings.telegram_office_chat_id or "").strip() else "_manual"
     if late:
         post_now(ctx, duty)
-        return Outcome([Text(ctx.t("pegasus.approved_posted_now"))])
-    return Outcome(
-        [Text(ctx.t("pegasus.approved", date=when_text(duty.posting_date, ctx.actor.language)))]
-    )
+        return Outcome([Text(ctx.t(f"pegasus.approved_posted_now{manual}"))])
+    when = when_text(duty.posting_date, ctx.actor.language)
+    return Outcome([Text(ctx.t(f"pegasus.approved{manual}", date=when))])
 
 
 def request_changes(ctx: ServiceCtx, cmd: flows.RequestChanges) -> list[Reply]:
@@ -169,12 +173,18 @@ def request_changes(ctx: ServiceCtx, cmd: flows.RequestChanges) -> list[Reply]:
     author = duty.employee
     text = ctx.t_for(author, "pegasus.changes_told", name=ctx.actor.name, note=cmd.note)
     fix = buttons(ctx, author, text, ("pegasus.fix_button", WriteQuote(duty.id)))
-    ctx.notify(
-        author,
-        [fix],
-        key=f"pegasus:changes:{duty.id}:{ctx.now.timestamp():.0f}",
-    )
-    return [Text(ctx.t("pegasus.changes_sent", name=author.name))]
+    with notices.watch(ctx) as told:
+        ctx.notify(
+            author,
+            [fix],
+            key=f"pegasus:changes:{duty.id}:{ctx.now.timestamp():.0f}",
+        )
+        told.says(
+            ctx.actor.id,
+            ctx.t("pegasus.poster_about"),
+            ctx.t("pegasus.changes_sent", name=author.name),
+        )
+    return [Text(ctx.t("pegasus.changes_saved"))]
 
 
 def duty_buttons(ctx: ServiceCtx, duty: Duty, who: Employee, text: str) -> Choices:

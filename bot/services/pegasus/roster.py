@@ -17,6 +17,7 @@ from bot.flows.pegasus import roster as flows
 from bot.flows.pegasus.rules import POST_AT
 from bot.messages import Image, Reply, Text
 from bot.registry import Outcome
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus.common import (
     PROGRAM,
@@ -168,7 +169,9 @@ def publish_roster(ctx: ServiceCtx, cmd: flows.PublishRoster) -> list[Reply]:
     ctx.step_done(PROGRAM, STEP_ROSTER, ref)
     ctx.audit("pegasus_roster", ref, weeks=cmd.weeks, weekday=cmd.weekday, per_week=cmd.per_week)
     pages = render_period(ctx, period)
-    _announce(ctx, period, duties, pages)
+    with notices.watch(ctx) as told:  # "everyone has the roster" once everyone has
+        _announce(ctx, period, duties, pages)
+        told.says(ctx.actor.id, ctx.t("pegasus.roster_about"), ctx.t("pegasus.roster_told"))
     lang = ctx.actor.language
     summary = ctx.t(
         "pegasus.roster_published",

@@ -12,7 +12,7 @@ from bot.flows.pegasus import swaps as flows
 from bot.flows.pegasus.rules import is_away
 from bot.messages import Choices, Reply, Text
 from bot.registry import Outcome
-from bot.services import directory
+from bot.services import directory, notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.pegasus.buttons import HandOver, SwapAnswer
 from bot.services.pegasus.common import (
@@ -135,6 +135,22 @@ def request_swap(ctx: ServiceCtx, cmd: flows.RequestSwap) -> list[Reply]:
     ctx.session.flush()
     ctx.audit("pegasus_swap_request", f"swap:{swap.id}", duty_id=duty.id, to=cmd.to_employee_id)
     one = cmd.to_employee_id is not None
+    with notices.watch(ctx) as told:
+        _ask_takers(ctx, swap, duty, targets, one)
+        told.says(
+            ctx.actor.id,
+            ctx.t("pegasus.swap_about"),
+            ctx.t("pegasus.swap_sent_one", name=targets[0].name)
+            if one
+            else ctx.t("pegasus.swap_sent_all", n=len(targets)),
+        )
+    return [Text(ctx.t("pegasus.swap_saved"))]
+
+
+def _ask_takers(
+    ctx: ServiceCtx, swap: Swap, duty: Duty, targets: list[Employee], one: bool
+) -> None:
+    assert ctx.actor is not None
     for person in targets:
         answer = [("pegasus.swap_accept", SwapAnswer(swap.id, "a"))]
         if one:
@@ -153,9 +169,6 @@ def request_swap(ctx: ServiceCtx, cmd: flows.RequestSwap) -> list[Reply]:
             [buttons(ctx, person, text, *answer)],
             key=f"pegasus:swap:{swap.id}:ask:{person.id}",
         )
-    if cmd.to_employee_id is not None:
-        return [Text(ctx.t("pegasus.swap_sent_one", name=targets[0].name))]
-    return [Text(ctx.t("pegasus.swap_sent_all", n=len(targets)))]
 
 
 def _swap_row(ctx: ServiceCtx, swap_id: int | None) -> tuple[Swap, Duty]:
@@ -199,12 +212,14 @@ def _colleague_answer(ctx: ServiceCtx, swap: Swap, duty: Duty, *, accept: bool) 
         swap.status = SwapStatus.DECLINED
         swap.decided_at = ctx.now
         text = ctx.t_for(requester, "pegasus.swap_declined_told", name=ctx.actor.name)
-        ctx.notify(
-            requester,
-            [swap_offer(ctx, duty, requester, text)],
-            key=f"pegasus:swap:{swap.id}:declined",
-        )
-        return [Text(ctx.t("pegasus.swap_declined"))]
+        with notices.watch(ctx) as told:
+            ctx.notify(
+                requester,
+                [swap_offer(ctx, duty, requester, text)],
+                key=f"pegasus:swap:{swap.id}:declined",
+            )
+            told.says(me, ctx.t("pegasus.swap_about"), ctx.t("pegasus.swap_declined"))
+        return [Text(ctx.t("pegasus.swap_declined_saved"))]
     if not _eligible(ctx, duty, me):
         raise UserError(ctx.t("pegasus.swap_not_eligible"))
     swap.status = SwapStatus.ACCEPTED
@@ -249,18 +264,21 @@ def _pj_decision(ctx: ServiceCtx, swap: Swap, duty: Duty, *, approve: bool) -> l
     day = duty.posting_date
     swap.decided_at = ctx.now
     swap.decided_by_id = ctx.actor.id
+    both = ctx.t("pegasus.swap_both_told", from_name=requester.name, to_name=taker.name)
     if not approve:
         swap.status = SwapStatus.REJECTED
         ctx.audit("pegasus_swap_reject", f"swap:{swap.id}")
-        for person in (requester, taker):
-            tell(
-                ctx,
-                person,
-                "pegasus.swap_rejected_told",
-                day,
-                name=requester.name,
-                message_key=f"pegasus:swap:{swap.id}:rejected:{person.id}",
-            )
+        with notices.watch(ctx) as told:
+            for person in (requester, taker):
+                tell(
+                    ctx,
+                    person,
+                    "pegasus.swap_rejected_told",
+                    day,
+                    name=requester.name,
+                    message_key=f"pegasus:swap:{swap.id}:rejected:{person.id}",
+                )
+            told.says(ctx.actor.id, ctx.t("pegasus.swap_about"), both)
         return [Text(ctx.t("pegasus.swap_rejected"))]
     if not _eligible(ctx, duty, taker.id):
         raise UserError(ctx.t("pegasus.swap_not_eligible"))
@@ -277,6 +295,18 @@ def _pj_decision(ctx: ServiceCtx, swap: Swap, duty: Duty, *, approve: bool) -> l
     )
     ctx.session.flush()
     ctx.audit("pegasus_swap_approve", f"swap:{swap.id}", duty_id=duty.id, to=taker.nip)
+    with notices.watch(ctx) as told:
+        _tell_both_approved(ctx, swap, duty, requester, taker)
+        told.says(ctx.actor.id, ctx.t("pegasus.swap_about"), both)
+    return [
+        Text(said(ctx, "pegasus.swap_approved", day, from_name=requester.name, to_name=taker.name))
+    ]
+
+
+def _tell_both_approved(
+    ctx: ServiceCtx, swap: Swap, duty: Duty, requester: Employee, taker: Employee
+) -> None:
+    day = duty.posting_date
     tell(
         ctx,
         requester,
@@ -295,9 +325,6 @@ def _pj_decision(ctx: ServiceCtx, swap: Swap, duty: Duty, *, approve: bool) -> l
         extra=(duty_calendar(ctx, [duty], taker, f"tukar-{swap.id}-{taker.id}"),),
         message_key=f"pegasus:swap:{swap.id}:approved:to",
     )
-    return [
-        Text(said(ctx, "pegasus.swap_approved", day, from_name=requester.name, to_name=taker.name))
-    ]
 
 
 def swap_offer(ctx: ServiceCtx, duty: Duty, who: Employee, text: str) -> Choices:

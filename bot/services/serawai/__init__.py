@@ -18,12 +18,10 @@ from bot.flows.serawai.results import BEST_FLOW, TIE_FLOW, DecideTie
 from bot.flows.serawai.rounds import OPEN_FLOW, CreateRound
 from bot.flows.serawai.schedule import SCHEDULE_FLOW, SetSchedule
 from bot.messages import Reply
-from bot.payload import Payload
 from bot.registry import Command, Outcome, Registry
-from bot.services.context import ServiceCtx, UserError
+from bot.services.context import ServiceCtx
 from bot.services.serawai.attendance import check_in_typed, checkin_command, code_command
 from bot.services.serawai.buttons import (
-    PREFIX,
     CommitteeButton,
     MinutesButton,
     PrepButton,
@@ -76,22 +74,6 @@ _PRESSES: tuple[tuple[type[Button], Callable[[ServiceCtx, Any], Outcome]], ...] 
     (ReportButton, lambda ctx, b: start_report(ctx, b.session_id)),
     (ReportDecisionButton, report_decision),
 )
-
-
-def _press(ctx: ServiceCtx, payload: Payload) -> Outcome:
-    """A press of a Serawai button, handed to its kind's handler as the parsed button.
-
-    Registered as the raw `srw` action rather than per kind with `Registry.button`, so that a
-    malformed press of a known kind (`srw:v:7`, `srw:v:x:y`) is still refused as stale, as it
-    always was, instead of falling through to "unknown button".
-    """
-    for kind, handler in _PRESSES:
-        pressed = kind.parse(payload)
-        if pressed is not None:
-            return handler(ctx, pressed)
-    if any(payload.part(0) == kind.verb for kind, _ in _PRESSES):
-        raise UserError(ctx.t("core.stale_button"))
-    raise UserError(ctx.t("core.unknown_button"))
 
 
 def register(reg: Registry) -> None:
@@ -167,7 +149,8 @@ def register(reg: Registry) -> None:
     reg.reminder("serawai.open_voting", open_voting)
     reg.reminder("serawai.vote_reminder", vote_reminder)
     reg.reminder("serawai.close_voting", close_voting)
-    reg.action(PREFIX, _press)
+    for kind, handler in _PRESSES:  # a malformed press of a known kind is stale, as it always was
+        reg.button(kind, handler, malformed="core.stale_button")
     _register_sessions(reg)
 
 

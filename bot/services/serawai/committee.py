@@ -7,6 +7,7 @@ from sqlalchemy import delete
 from bot.flows.serawai.committee import COMMITTEE_FLOW, CommitteeData, SubmitCommittee
 from bot.messages import Reply, Text
 from bot.registry import Outcome
+from bot.services import notices
 from bot.services.context import ServiceCtx, UserError
 from bot.services.serawai.buttons import CommitteeButton
 from bot.services.serawai.common import (
@@ -76,20 +77,25 @@ def submit_committee(ctx: ServiceCtx, cmd: SubmitCommittee) -> list[Reply]:
     ref = session_ref(sesi.id)
     ctx.step_done(PROGRAM, 6, ref)
     stamp = decision(ctx, "serawai_committee", ref, members=[list(m) for m in cmd.members])
-    for role, ids in jobs.items():
-        for employee_id in ids:
-            person = people[employee_id]
-            assert person is not None
-            text = ctx.t_for(
-                person,
-                f"serawai.you_are_{role}",
-                title=sesi.title,
-                when=when_text(ctx, person, sesi.starts_at),
-                place=sesi.place,
-            )
-            ctx.notify(
-                person, [Text(text)], key=f"serawai:s{sesi.id}:job:{role}:{person.id}:{stamp}"
-            )
+    with notices.watch(ctx) as told:  # "every member was told" once they were
+        for role, ids in jobs.items():
+            for employee_id in ids:
+                person = people[employee_id]
+                assert person is not None
+                text = ctx.t_for(
+                    person,
+                    f"serawai.you_are_{role}",
+                    title=sesi.title,
+                    when=when_text(ctx, person, sesi.starts_at),
+                    place=sesi.place,
+                )
+                key = f"serawai:s{sesi.id}:job:{role}:{person.id}:{stamp}"
+                ctx.notify(person, [Text(text)], key=key)
+        told.says(
+            the_actor(ctx).id,
+            ctx.t("serawai.committee_about", title=sesi.title),
+            ctx.t("serawai.committee_told", title=sesi.title),
+        )
     if first:
         ctx.step_started(PROGRAM, 7, ref, "1wd")
         for ca in ctx.holders("ca", sesi.host_office_id):

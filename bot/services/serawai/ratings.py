@@ -166,6 +166,7 @@ def best_of(session: Session, start: date, end: date) -> BestView:
             )
             .join(SerawaiSession, SerawaiSession.id == SerawaiSpeakerRating.session_id)
             .where(SerawaiSpeakerRating.session_id.in_(held))
+            .order_by(SerawaiSpeakerRating.id)  # sums of floats in one order, so ties hold
         )
     )
     ratings = [SpeakerRating(s, m, d, r) for s, m, d, r, _ in speaker_rows]
@@ -180,9 +181,9 @@ def best_of(session: Session, start: date, end: date) -> BestView:
     for rating, row in zip(ratings, speaker_rows, strict=True):
         by_office.setdefault(row[4], []).append(rating.score)
     host_rows = session.execute(
-        select(SerawaiHostRating.office_id, SerawaiHostRating.score).where(
-            SerawaiHostRating.session_id.in_(held)
-        )
+        select(SerawaiHostRating.office_id, SerawaiHostRating.score)
+        .where(SerawaiHostRating.session_id.in_(held))
+        .order_by(SerawaiHostRating.id)
     )
     offices = {o.id: (o.code, o.name) for o in session.scalars(select(Office))}
     speakers = best_speakers(ratings, names)
