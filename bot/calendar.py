@@ -146,6 +146,21 @@ def wib_to_utc(day: date, at: time) -> datetime:
     return datetime.combine(day, at, WIB).astimezone(UTC)
 
 
+QUIET_FROM = time(21)  # WIB: nothing proactive from here...
+QUIET_UNTIL = time(6)  # ...to here; what falls due meanwhile goes out at this hour
+OFFICE_OPENS = time(8)  # WIB: follow-ups (chasers) go out between these hours
+OFFICE_CLOSES = time(16)
+
+
+def after_quiet_hours(moment: datetime) -> datetime:
+    """`moment`, or 06.00 WIB after it when it falls between 21.00 and 06.00 WIB."""
+    local = to_wib(moment)
+    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+        return moment
+    day = local.date() + timedelta(days=1) if local.time() >= QUIET_FROM else local.date()
+    return wib_to_utc(day, QUIET_UNTIL)
+
+
 def format_date(day: date, lang: str = "id") -> str:
     """'Senin, 7 April 2025' (or 'Monday, 7 April 2025' in English)."""
     if lang == "en":

@@ -8,6 +8,7 @@ outgoing message together. A step that fails rolls back whole; the user is told 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import held, outbox
+from bot import drafts, held, outbox
 from bot.app import App
 from bot.buttons import CommandButton, FlowChoice
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
@@ -40,6 +41,7 @@ BACK_WORDS = {"kembali", "back", "/kembali", "/back"}
 MENU_WORDS = {"menu", "/menu", "/start", "mulai", "/mulai", "halo", "hai"}
 SUPPORTED_MEDIA = {"photo", "document"}
 WA_INBOUND_PRECISION = timedelta(minutes=1)
+_SIGNED = re.compile(r"^[-+−–]\s*\d")
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class _Turn:
         self.inbound = inbound
         self.now = app.clock()
         self.replies: list[Reply] = []
+        self.command: str | None = None  # the command this turn runs, if any
 
     # -- the turn -------------------------------------------------------------------------
 
@@ -301,8 +304,8 @@ class _Turn:
         options = self.conv.last_choices or (
             [] if flow is not None else (self.conv.notice_choices or [])
         )
-        if not text or not options or text.startswith("/"):
-            return None
+        if not text or not options or text.startswith("/") or _SIGNED.match(text):
+            return None  # "-1" is minus one, not the button "1"
         chosen: str | None = None
         if text.isdigit() and 1 <= int(text) <= len(options):
             chosen = str(options[int(text) - 1][1])
@@ -347,7 +350,12 @@ class _Turn:
             self._clear()
             self.replies.append(Text(self.t("core.expired")))
             return None
-        flow = self.app.registry.flows.get(conv.flow)
+        return self._loaded()
+
+    def _loaded(self) -> Flow[Any] | None:
+        """The conversation's flow once its stored state validates; else reset, with an apology."""
+        conv = self.conv
+        flow = self.app.registry.flows.get(str(conv.flow))
         try:
             if flow is None or conv.state not in flow.states:
                 raise ValueError("unknown flow or state")
@@ -384,14 +392,18 @@ class _Turn:
     def _text(self, text: str, flow: Flow[Any] | None) -> None:
         word = text.casefold()
         if word in CANCEL_WORDS:
-            had_flow = flow is not None
+            key = "core.draft_discarded" if self.conv.draft else "core.nothing"
+            if flow is not None:  # a flow may say what stays stored (a poster's preview)
+                said = flow.extra.get("cancelled")
+                key = said(flow.load(self.conv.data)) if callable(said) else "core.cancelled"
             self._clear()
-            self.replies.append(Text(self.t("core.cancelled" if had_flow else "core.nothing")))
+            self.conv.draft = {}  # "Tidak ada yang disimpan" is then true
+            self.replies.append(Text(self.t(key)))
             self._menu()
         elif word in BACK_WORDS:
             self._back(flow)
         elif word in MENU_WORDS:
-            self._clear()
+            self._leave()
             self._menu()
         elif text.startswith("/"):
             name, _, args = text[1:].partition(" ")
@@ -408,6 +420,8 @@ class _Turn:
             self._reprompt(flow)
         elif (command := CommandButton.parse(payload)) is not None:
             self._command(command.name, "")
+        elif (draft := drafts.DraftButton.parse(payload)) is not None:
+            self._draft(draft)
         elif (answer := FlowChoice.parse(payload)) is not None:
             if flow is not None and answer.state == self.conv.state:
                 self._flow_input(flow, UserInput(choice=answer.value))
@@ -432,7 +446,8 @@ class _Turn:
         if not _allowed(command.roles, self.actor.roles):
             self.replies.append(Text(self.t("core.not_allowed")))
             return
-        self._clear()
+        self._leave()
+        self.command = name
         if command.flow is not None:
             self._start(command.flow, None)
         elif command.handler is not None:
@@ -447,6 +462,10 @@ class _Turn:
         flow = self.app.registry.flows[name]
         if not _allowed(flow.roles, self.actor.roles):
             self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        if self.command is not None and self.conv.draft.get("flow") == name:
+            # A command starts the flow a draft was left in: Lanjutkan / Mulai baru.
+            self.replies.append(drafts.offer(self.t, self.command, name))
             return
         data = data if data is not None else flow.data_model()
         self.conv.flow = name
@@ -487,6 +506,34 @@ class _Turn:
         if step.prompt:
             self.replies.extend(flow.states[target].prompt(self._ctx(flow), new_data))
 
+    def _leave(self) -> None:
+        """Leave the flow in progress (for the menu or a command), keeping it as a draft."""
+        if drafts.keep(self.conv):
+            self.replies.append(Text(self.t("core.draft_kept")))
+        self._clear()
+
+    def _draft(self, button: drafts.DraftButton) -> None:
+        """Lanjutkan or Mulai baru, checked against the draft as stored now."""
+        draft = self.conv.draft
+        flow = self.app.registry.flows.get(button.flow)
+        if draft.get("flow") != button.flow or flow is None:
+            self.replies.append(Text(self.t("core.stale_button")))
+            return
+        self.conv.draft = {}
+        if button.action == "new":
+            self._command(button.command, "")
+            return
+        if not _allowed(flow.roles, self.actor.roles):
+            self.replies.append(Text(self.t("core.not_allowed")))
+            return
+        self._clear()
+        self.conv.flow, self.conv.state = button.flow, str(draft.get("state"))
+        self.conv.data = dict(draft.get("data") or {})
+        self.conv.history = list(draft.get("history") or [])
+        resumed = self._loaded()  # validated like any stored conversation
+        if resumed is not None:
+            self._reprompt(resumed)
+
     def _back(self, flow: Flow[Any] | None) -> None:
         if flow is None:
             self.replies.append(Text(self.t("core.nothing")))
@@ -526,5 +573,8 @@ class _Turn:
         shown = [r for r in replies if isinstance(r, Choices)]
         for choices in shown:  # the last one shown is the one a typed answer means
             outbox.remember_choices(self.conv, choices)
-        if not shown and not keep_choices:
-            self.conv.last_choices = []
+        if not keep_choices:
+            # This answer is now the screen: an older notice's buttons no longer take numbers.
+            self.conv.notice_choices = []
+            if not shown:
+                self.conv.last_choices = []

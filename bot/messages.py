@@ -8,6 +8,7 @@ type round-trips through `reply_to_dict` / `reply_from_dict`.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,18 @@ class Media:
     filename: str = ""
 
 
+def clean_text(text: str) -> str:
+    """`text` without control characters (NUL, escapes, lone surrogates): a line break and a
+    tab stay (a tab as a space); what nobody can type and no document can hold goes."""
+    if text.isprintable():
+        return text
+    kept = []
+    for ch in text.replace("\r\n", "\n").replace("\t", " "):
+        if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs", "Cn", "Co"):
+            kept.append(ch)
+    return "".join(kept)
+
+
 @dataclass(frozen=True)
 class Inbound:
     """One message or button press from a user, whatever the platform."""
@@ -44,6 +57,13 @@ class Inbound:
     message_id: str | None = None  # platform id, for dropping redeliveries
     contact_phone: str | None = None  # Telegram: a shared contact's phone (own contact only)
     sender_name: str = ""
+
+    def __post_init__(self) -> None:
+        # Cleaned here, once, for every channel: nothing from a user is stored with a NUL.
+        if self.text is not None:
+            object.__setattr__(self, "text", clean_text(self.text))
+        if self.sender_name:
+            object.__setattr__(self, "sender_name", clean_text(self.sender_name))
 
 
 @dataclass(frozen=True)

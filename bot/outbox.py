@@ -128,6 +128,7 @@ def put(
     employee_id: int | None = None,
     kind: str = "reply",
     key: str | None = None,
+    earliest: datetime | None = None,
     notice_id: int | None = None,
     lane: Lane | None = None,
     expires_at: datetime | None = None,
@@ -136,6 +137,7 @@ def put(
 
     The lane defaults to an answer for a reply and to personal for anything else.
     `expires_at`: when the message is of no use any more (a held copy is then dropped).
+    `earliest`: not sent before then (a proactive message waits out the quiet hours).
 
     One INSERT ... ON CONFLICT DO NOTHING per call: a keyed message that is already queued
     (or that a racing writer queues first) is skipped without a lookup or a savepoint.
@@ -152,7 +154,7 @@ def put(
             "payload": reply_to_dict(reply),
             "status": OutboxStatus.PENDING.value,
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": now if earliest is None else max(now, earliest),
             "idempotency_key": (
                 None if key is None else (key if len(replies) == 1 else f"{key}#{index}")
             ),

@@ -50,18 +50,17 @@ def first_sight(
     return session.connection().execute(statement, values).first() is not None
 
 
-_CONVERSATION_COLUMNS = (
-    "id",
-    "version",
+_TRACKED = (
     "flow",
     "state",
     "data",
     "history",
     "last_choices",
     "notice_choices",
+    "draft",
     "updated_at",
 )
-_TRACKED = ("flow", "state", "data", "history", "last_choices", "notice_choices", "updated_at")
+_CONVERSATION_COLUMNS = ("id", "version", *_TRACKED)
 
 
 _CONVERSATION_INSERT = insert(Conversation)
@@ -92,6 +91,7 @@ class ConversationState:
     history: list[Any] = field(default_factory=list)
     last_choices: list[Any] = field(default_factory=list)
     notice_choices: list[Any] = field(default_factory=list)
+    draft: dict[str, Any] = field(default_factory=dict)
     id: int | None = None  # None: not stored yet
     version: int = 0
     stored: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -186,7 +186,12 @@ def stored(session: Session, employee_id: int, now: datetime) -> Conversation:
     )
     if conversation is None:
         conversation = Conversation(
-            employee_id=employee_id, data={}, history=[], notice_choices=[], updated_at=now
+            employee_id=employee_id,
+            data={},
+            history=[],
+            notice_choices=[],
+            draft={},
+            updated_at=now,
         )
         session.add(conversation)
     return conversation

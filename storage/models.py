@@ -101,6 +101,10 @@ class Conversation(Base):
     notice_choices: Mapped[list[Any]] = mapped_column(
         JSONType, default=list, server_default=text("'[]'")
     )
+    # A flow left for the menu or a command, to offer back: flow, state, data, history.
+    draft: Mapped[dict[str, Any]] = mapped_column(
+        JSONType, default=dict, server_default=text("'{}'")
+    )
     version: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime]
 

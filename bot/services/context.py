@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import outbox
-from bot.calendar import LiveCalendar, WorkCalendar
+from bot.calendar import LiveCalendar, WorkCalendar, after_quiet_hours
 from bot.config import Settings
 from bot.flows.base import Actor
 from bot.i18n import Catalog
@@ -145,6 +145,8 @@ class ServiceCtx:
             for reply in replies:
                 if isinstance(reply, Choices):
                     outbox.remember_choices(self._conversation_of(row.id), reply)
+        # An answer to one's own input goes now; anything else waits out the quiet hours.
+        own = kind == "reply" or (self.actor is not None and self.actor.id == row.id)
         outbox.put(
             self.session,
             channel=channel,
@@ -154,6 +156,7 @@ class ServiceCtx:
             employee_id=row.id,
             kind=kind,
             key=key,
+            earliest=None if own else after_quiet_hours(self.now),
             notice_id=self.notice_id,
             lane=lane,
             expires_at=expires_at or self.valid_until,

@@ -7,9 +7,11 @@ platform libraries, talking HTTP on loopback to the fake Bot API and the fake Tw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import AsyncIterator
-from datetime import timedelta
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from telegram import Update
 from twilio.request_validator import RequestValidator
 
 from bot.app import App, build_app
+from bot.calendar import to_wib, utcnow, wib_to_utc
 from bot.config import Settings
 from bot.handlers.console import Console
 from bot.messages import Channel, Choices, Image, Reply, Text
@@ -100,9 +103,21 @@ class Bot:
         await drain(self.runtime)
 
 
-@pytest_asyncio.fixture
-async def running(
-    tmp_path: Path, engine: Engine, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI
+def office_hours_clock() -> Callable[[], datetime]:
+    """Real time that flows (the sender's retries come due), shifted to start at 10.00 WIB
+    today: proactive messages wait out the quiet hours, so a test must not depend on when
+    the machine runs it."""
+    offset = wib_to_utc(to_wib(utcnow()).date(), wall_time(10)) - utcnow()
+    return lambda: utcnow() + offset
+
+
+@contextlib.asynccontextmanager
+async def started(
+    tmp_path: Path,
+    engine: Engine,
+    bot_api: FakeBotAPI,
+    twilio_api: FakeTwilioAPI,
+    clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[Bot]:
     """The bot with both channels on, over a demo directory; Irfan is on Telegram too."""
     settings = _settings(tmp_path, bot_api, twilio_api)
@@ -112,10 +127,22 @@ async def running(
             update(Employee).where(Employee.phone == IRFAN_PHONE).values(telegram_id=str(IRFAN_TG))
         )
 
-    async with demo_runtime(settings, engine, link_irfan) as (runtime, asgi):
+    async with demo_runtime(settings, engine, link_irfan, clock=clock or office_hours_clock()) as (
+        runtime,
+        asgi,
+    ):
         bot = Bot(runtime, asgi, bot_api, twilio_api)
         yield bot
         await bot.http.aclose()
+
+
+@pytest_asyncio.fixture
+async def running(
+    tmp_path: Path, engine: Engine, bot_api: FakeBotAPI, twilio_api: FakeTwilioAPI
+) -> AsyncIterator[Bot]:
+    """The bot with both channels on, on the wall clock."""
+    async with started(tmp_path, engine, bot_api, twilio_api) as bot:
+        yield bot
 
 
 # -- one conversation, three channels -------------------------------------------------------
@@ -277,15 +304,15 @@ async def test_images_on_whatsapp_go_out_as_expiring_media_links(running: Bot) -
     fetched = await running.http.get(path)
     assert fetched.status_code == 200
     assert fetched.content == picture.read_bytes()
-    running.app.clock = lambda: time_travel(running.app, hours=73)
+    running.app.clock = time_travel(running.app, hours=73)
     assert (await running.http.get(path)).status_code == 404
     assert (await running.http.get("/media/not-a-token.png")).status_code == 404
 
 
-def time_travel(app: App, **delta: float) -> Any:
-    from bot.calendar import utcnow
-
-    return utcnow() + timedelta(**delta)
+def time_travel(app: App, **delta: float) -> Callable[[], datetime]:
+    """The app's clock, moved on by `delta`."""
+    clock = app.clock
+    return lambda: clock() + timedelta(**delta)
 
 
 # -- the sender loses nothing and sends nothing twice -----------------------------------------

@@ -38,7 +38,7 @@ def _tick_at(bot: Harness, day: date, at: time) -> dict[str, str]:
 def test_one_request_from_dukungan_to_the_internal_evaluation(bot: Harness) -> None:
     # Wednesday 26 March 2025, 09.00 WIB: the SM asks for support on Monday 14 April.
     bot.say(SM, "/dukungan")
-    assert "Mohon tulis judul kegiatan" in texts(bot.say(SM, "x"))
+    assert "minimal 3 huruf atau angka" in texts(bot.say(SM, "x"))
     bot.say(SM, "Rapat Koordinasi Triwulan I")
     assert "Sampai pukul berapa" in texts(bot.say(SM, "14 April 2025 jam 9"))
     bot.say(SM, "11.00")

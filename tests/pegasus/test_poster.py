@@ -109,3 +109,12 @@ def test_the_pj_makes_a_template_from_a_new_background_and_uses_it(
     duty_id, person = _start_quote(bot)
     bot.say(person, "Hari yang fitri, semangat yang baru.")
     assert duty(bot.app, duty_id).template == "lebaran-2025"
+
+
+def test_batal_after_a_preview_says_the_preview_stays_and_was_not_sent(bot: Harness) -> None:
+    duty_id, person = _start_quote(bot)
+    bot.say(person, "Terus belajar, terus melayani.")
+    said = texts(bot.say(person, "batal"))
+    assert "Tidak ada yang disimpan" not in said
+    assert "Pratinjau poster yang sudah dibuat tetap tersimpan" in said
+    assert duty(bot.app, duty_id).status == DutyStatus.DRAFT  # as told: kept, not sent

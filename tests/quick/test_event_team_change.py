@@ -16,7 +16,34 @@ TABLE: Table = {
     "et_jadwal": [
         Row("when", "7/4/2026 13.00-15.00", "confirm", data=ASKED),
         Row("when", "7/4/2026 13.00", "end", data=ASKED, says=("event_team.end_prompt",)),
-        Row("when", "minggu depan", SAME, data=ASKED, says=("event_team.when_bad",)),
+        Row("when", "minggu depan", SAME, data=ASKED, says=("core.when_vague_week",)),
+        Row("when", "7/4/2026 jam 2", "when_check", data=ASKED, says=("core.odd_hour_check",)),
+        Row(
+            "when_check",
+            Press("yes"),
+            "end",
+            data={**ASKED, "day": "2026-04-07", "start": "02:00"},
+            why="meant it",
+        ),
+        Row(
+            "when_check",
+            Press("yes"),
+            "confirm",
+            data={**ASKED, "day": "2026-04-07", "start": "20:00", "end": "23:00"},
+        ),
+        Row(
+            "when_check",
+            Press("change"),
+            "when",
+            data={**ASKED, "day": "2026-04-07", "start": "02:00"},
+        ),
+        Row(
+            "end",
+            "23.00",
+            "when_check",
+            data={**ASKED, "day": "2026-04-07", "start": "13:00"},
+            why="ends at 23.00",
+        ),
         Row("when", "26/3/2026 13.00", SAME, data=ASKED, says=("event_team.too_late",)),
         Row(
             "end",

@@ -24,6 +24,8 @@ def dates(*roles: str) -> list[Row]:
         Row("start", "30/3/2026", "end", says=("pegasus.absence_end_prompt",), data=ME),
         Row("start", "besok", "end", data=ME, roles=roles, why="a word"),
         Row("start", "kapan", SAME, says=("pegasus.date_bad",), data=ME, roles=roles),
+        Row("start", "minggu depan", SAME, says=("core.when_vague_week",), data=ME, roles=roles),
+        Row("end", "bulan depan", SAME, says=("core.when_vague_month",), data=FROM),
         Row("start", "2/3/2026", SAME, says=("pegasus.absence_past",), data=ME, why="past"),
         Row("end", Press("2026-03-30"), "confirm", says=("pegasus.absence_confirm",), data=FROM),
         Row("end", "3/4/2026", "confirm", data=FROM, roles=roles, why="typed"),

@@ -39,6 +39,8 @@ TABLE: Table = {
     "pegasus_susun": [
         Row("start", Press("2026-03-30"), "weeks", says=("pegasus.roster_weeks_prompt",)),
         Row("start", "6/4/2026", "weeks", says=("pegasus.roster_weeks_prompt",), why="typed"),
+        Row("start", "minggu depan", "weeks", why="next week: a roster needs no day"),
+        Row("start", "bulan depan", SAME, says=("core.when_vague_month",), lookup=lookup()),
         Row(
             "start",
             "kapan-kapan",

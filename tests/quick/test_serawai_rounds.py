@@ -21,8 +21,10 @@ def _row(state: str, given: str | Press | Files, then: str | None, **kw: object)
 TABLE: Table = {
     "serawai_buka": [
         _row("name", "Serawai Triwulan II 2026", "proposal_days", lookup=NO_ROUND),
-        _row("name", "   ", SAME, says=("serawai.open_name_bad",), lookup=NO_ROUND, why="empty"),
-        _row("name", "X" * 101, SAME, says=("serawai.open_name_bad",), lookup=NO_ROUND),
+        _row("name", "   ", SAME, says=("core.text_meaningless",), lookup=NO_ROUND, why="empty"),
+        _row("name", "🎉", SAME, says=("core.text_meaningless",), lookup=NO_ROUND, why="emoji"),
+        _row("name", "Q", SAME, says=("core.text_short",), lookup=NO_ROUND, why="one letter"),
+        _row("name", "X" * 101, SAME, says=("core.text_long",), lookup=NO_ROUND),
         _row("name", "Lagi", None, says=("serawai.open_already",), lookup=OPEN, why="one open"),
         _row("proposal_days", "7", "voting_days", data=READY),
         _row("proposal_days", "31", SAME, says=("serawai.number_bad",), data=READY),

@@ -21,6 +21,7 @@ from bot.flows.base import (
     retry,
 )
 from bot.flows.event_team.questions import fixed_time, read_end, read_when, when_text
+from bot.flows.typed import line, odd_hour_answer, odd_hour_question, odd_time
 from bot.messages import Reply, Text
 
 
@@ -28,6 +29,7 @@ class ChangeState(StrEnum):
     """Questions of the reschedule and cancel flows."""
 
     WHEN = "when"
+    WHEN_CHECK = "when_check"
     END = "end"
     REASON = "reason"
     CONFIRM = "confirm"
@@ -71,7 +73,22 @@ def _new_when(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
         return retry(when.problem)
     data = d.model_copy(update={"day": when.day, "start": when.start, "end": when.end})
     replies = (Text(when.note),) if when.note else ()
-    return goto(ChangeState.END if when.end is None else ChangeState.CONFIRM, data, *replies)
+    if when.odd is not None:
+        return goto(ChangeState.WHEN_CHECK, data, *replies)
+    return _after_when(data, *replies)
+
+
+def _after_when(d: ChangeData, *replies: Reply) -> Step:
+    return goto(ChangeState.END if d.end is None else ChangeState.CONFIRM, d, *replies)
+
+
+def _when_check_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
+    return [odd_hour_question(ctx.t, ChangeState.WHEN_CHECK, d.start, d.end)]
+
+
+def _when_check(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
+    again = goto(ChangeState.WHEN, d.model_copy(update={"start": None, "end": None}))
+    return odd_hour_answer(ctx.t, given, _after_when(d), again)
 
 
 def _new_end_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
@@ -84,7 +101,8 @@ def _new_end(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
     end = read_end(ctx, given.text or "", d.start)
     if isinstance(end, str):
         return retry(end)
-    return goto(ChangeState.CONFIRM, d.model_copy(update={"end": end}))
+    data = d.model_copy(update={"end": end})
+    return goto(ChangeState.WHEN_CHECK if odd_time(end) else ChangeState.CONFIRM, data)
 
 
 def _reschedule_confirm_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
@@ -111,6 +129,7 @@ RESCHEDULE_FLOW = Flow(
     data_model=ChangeData,
     states={
         ChangeState.WHEN: State(_new_when_prompt, _new_when),
+        ChangeState.WHEN_CHECK: State(_when_check_prompt, _when_check, back=False),
         ChangeState.END: State(_new_end_prompt, _new_end),
         ChangeState.CONFIRM: State(_reschedule_confirm_prompt, _reschedule_confirm),
     },
@@ -123,10 +142,10 @@ def _reason_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:
 
 
 def _reason(ctx: Ctx, d: ChangeData, given: UserInput) -> Step:
-    reason = " ".join((given.text or "").split())[:500]
-    if len(reason) < 3:
-        return retry(ctx.t("event_team.cancel_reason_prompt", title=d.title))
-    return goto(ChangeState.CONFIRM, d.model_copy(update={"reason": reason}))
+    reason = line(ctx.t, given.text, 3, 500)
+    if reason.problem:
+        return retry(reason.problem)
+    return goto(ChangeState.CONFIRM, d.model_copy(update={"reason": reason.value}))
 
 
 def _cancel_confirm_prompt(ctx: Ctx, d: ChangeData) -> list[Reply]:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, finish, goto, retry
 from bot.flows.event_team.questions import SKIP, rating_question, read_rating, skip_or_text
 from bot.flows.event_team.rules import role_label
+from bot.flows.typed import block
 from bot.messages import Reply, Text
 
 
@@ -69,7 +70,10 @@ def _suggestions_prompt(ctx: Ctx, _d: EvaluationData) -> list[Reply]:
 
 
 def _suggestions(ctx: Ctx, d: EvaluationData, given: UserInput) -> Step:
-    text = "" if given.choice == SKIP else (given.text or "").strip()[:2000]
+    typed = block(ctx.t, "" if given.choice == SKIP else given.text, 2000)
+    if typed.problem:
+        return retry(typed.problem)
+    text = typed.value
     if given.choice is None and not text:
         return retry(ctx.t("event_team.suggestions_prompt"))
     ratings = tuple(zip(d.aspects, d.ratings, strict=True))

@@ -217,7 +217,9 @@ def _internal_note_prompt(ctx: Ctx, d: InternalData) -> list[Reply]:
 
 
 def _internal_note(ctx: Ctx, d: InternalData, given: UserInput) -> Step:
-    note = "" if given.choice == SKIP else " ".join((given.text or "").split())[:1000]
+    note = " ".join((given.text or "").split()) if given.choice != SKIP else ""
+    if len(note) > 1000:
+        return retry(ctx.t("core.text_long", limit=1000, length=len(note)))
     if given.choice is None and not note:
         return retry(ctx.t("core.choose_from_buttons"))
     data = d.model_copy(update={"notes": [*d.notes, note]})

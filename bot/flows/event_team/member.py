@@ -26,6 +26,7 @@ from bot.flows.base import (
 )
 from bot.flows.event_team.questions import SKIP
 from bot.flows.event_team.rules import MAX_DAYS
+from bot.flows.typed import line
 from bot.flows.withdraw import withdraw_flow
 from bot.messages import Media, Reply, Text
 
@@ -60,10 +61,10 @@ def _decline_prompt(ctx: Ctx, d: DeclineData) -> list[Reply]:
 
 
 def _decline(ctx: Ctx, d: DeclineData, given: UserInput) -> Step:
-    reason = " ".join((given.text or "").split())[:500]
-    if len(reason) < 3:
-        return retry(ctx.t("event_team.decline_prompt", title=d.title))
-    return finish(commands=(DeclineAssignment(d.assignment_id, reason),))
+    reason = line(ctx.t, given.text, 3, 500)
+    if reason.problem:
+        return retry(reason.problem)
+    return finish(commands=(DeclineAssignment(d.assignment_id, reason.value),))
 
 
 DECLINE_FLOW = Flow(
@@ -139,7 +140,9 @@ def _unavailable_reason_prompt(ctx: Ctx, _d: UnavailableData) -> list[Reply]:
 
 
 def _unavailable_reason(ctx: Ctx, d: UnavailableData, given: UserInput) -> Step:
-    reason = "" if given.choice == SKIP else " ".join((given.text or "").split())[:200]
+    reason = " ".join((given.text or "").split()) if given.choice != SKIP else ""
+    if len(reason) > 200:
+        return retry(ctx.t("core.text_long", limit=200, length=len(reason)))
     return goto(UnavailableState.CONFIRM, d.model_copy(update={"reason": reason}))
 
 

@@ -6,13 +6,15 @@ Reading a date and time (and judging its lead time), the end time, the skip opti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time
 
 from bot.calendar import format_date, to_wib, wib_to_utc
 from bot.dateparse import parse_times, parse_when
 from bot.flows.base import Ctx, UserInput, ask, rating_choices
-from bot.flows.event_team.rules import lead_time, role_label
+from bot.flows.event_team.rules import MAX_HEADCOUNT, ROLE_CODES, lead_time, role_label
+from bot.flows.typed import count_problem, line, odd_hour, vague_problem
 from bot.i18n import Translator
 from bot.messages import Choices, Reply
 
@@ -41,6 +43,77 @@ def skip_or_text(ctx: Ctx, question: str, state: str) -> list[Reply]:
     return [ask(question, state, [(SKIP, ctx.t("core.skip"))])]
 
 
+# -- roles typed in one message -------------------------------------------------------------
+
+# Other words people use for the SOP's roles (the catalog's labels and the codes count too).
+ROLE_WORDS = {
+    "notula": "notulis", "notulen": "notulis", "pencatat": "notulis",
+    "dok": "dokumentasi", "foto": "dokumentasi", "fotografer": "dokumentasi",
+    "zoom": "operator", "presensi": "registrasi", "absensi": "registrasi",
+    "pembawa acara": "mc", "master of ceremony": "mc",
+}  # fmt: skip
+_SEPARATORS = re.compile(r"\s*(?:[,;&+\n]|\bdan\b|\band\b)\s*")
+_TOKENS = re.compile(r"[-−]?\d+|[^\W\d_]+(?:/[^\W\d_]+)*")
+_FILLER = {"orang", "org", "x", "peran", "butuh", "perlu"}
+
+
+def _role_code(t: Translator, name: str) -> str:
+    """The SOP role a typed name stands for, or the name itself (another role)."""
+    folded = name.casefold()
+    for code in ROLE_CODES:
+        label = role_label(t, code).casefold()
+        if folded in (code, label, label.split("/")[0]):
+            return code
+    return ROLE_WORDS.get(folded, name)
+
+
+def read_roles(t: Translator, text: str) -> list[tuple[str, int]] | str:
+    """`MC 1, notulis 2`, `mc 1 notulis 2`, `2 notulis dan 1 MC` as (role, count) pairs.
+
+    A name without a number counts one. Returns the problem instead when a count is out of
+    range or a name says nothing; an empty list when the text names no role at all.
+    """
+    pairs: list[tuple[str, int]] = []
+    for part in _SEPARATORS.split(text.replace("×", " ")):
+        words: list[str] = []
+        number: int | None = None
+
+        def close() -> str:
+            nonlocal words, number
+            if words:
+                name = " ".join(words)
+                checked = line(t, name, 2, 60)
+                if checked.problem:
+                    return checked.problem
+                pairs.append((_role_code(t, checked.value), 1 if number is None else number))
+            words, number = [], None
+            return ""
+
+        for token in _TOKENS.findall(part):
+            if token.casefold() in _FILLER:
+                continue
+            if token.lstrip("-−").isdigit():
+                value = -int(token[1:]) if token[0] in "-−" else int(token)
+                if problem := count_problem(t, value, MAX_HEADCOUNT):
+                    return problem
+                if words and number is None:  # "mc 1": the number closes the name
+                    number = value
+                    if problem := close():
+                        return problem
+                else:  # "2 notulis": the number opens the next name
+                    if problem := close():
+                        return problem
+                    number = value
+            else:
+                words.append(token)
+        if problem := close():
+            return problem
+    merged: dict[str, int] = {}
+    for role, count in pairs:
+        merged[role] = count
+    return list(merged.items())
+
+
 # -- reading a date and time --------------------------------------------------------------
 
 
@@ -53,11 +126,14 @@ class When:
     end: time | None = None
     problem: str = ""
     note: str = ""
+    odd: time | None = None  # a time outside 06.00-22.00: confirmed before it is taken
 
 
 def read_when(ctx: Ctx, text: str) -> When:
     """Read `7/4/2025 09.00-11.00` and judge its lead time; `problem` says what is wrong."""
     today = to_wib(ctx.now).date()
+    if problem := vague_problem(ctx.t, text):
+        return When(problem=problem)
     parsed = parse_when(text, today)
     if parsed is None or parsed.start is None:
         return When(problem=ctx.t("event_team.when_bad"))
@@ -72,7 +148,7 @@ def read_when(ctx: Ctx, text: str) -> When:
         note = ctx.t("event_team.late_flagged", days=verdict.days, earliest=earliest)
     elif verdict.short:
         note = ctx.t("event_team.lead_short", days=verdict.days)
-    return When(parsed.day, parsed.start, parsed.end, note=note)
+    return When(parsed.day, parsed.start, parsed.end, note=note, odd=odd_hour(parsed))
 
 
 def read_end(ctx: Ctx, text: str, start: time) -> time | str:

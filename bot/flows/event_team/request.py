@@ -18,12 +18,22 @@ from bot.flows.event_team.questions import (
     SKIP,
     fixed_time,
     read_end,
+    read_roles,
     read_when,
     roles_text,
     skip_or_text,
     when_text,
 )
 from bot.flows.event_team.rules import MAX_HEADCOUNT, ROLE_CODES, role_label
+from bot.flows.typed import (
+    block,
+    count_problem,
+    line,
+    odd_hour_answer,
+    odd_hour_question,
+    odd_time,
+    whole_number,
+)
 from bot.messages import Reply, Text
 
 # -- /dukungan ----------------------------------------------------------------------------
@@ -34,6 +44,7 @@ class RequestState(StrEnum):
 
     TITLE = "title"
     WHEN = "when"
+    WHEN_CHECK = "when_check"
     END = "end"
     PLACE = "place"
     ROLES = "roles"
@@ -94,10 +105,10 @@ def _title_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
 
 
 def _title(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
-    title = " ".join((given.text or "").split())
-    if not 3 <= len(title) <= 200:
-        return retry(ctx.t("event_team.title_bad"))
-    return _then(ctx, d.model_copy(update={"title": title}), RequestState.WHEN)
+    title = line(ctx.t, given.text, 3, 200)
+    if title.problem:
+        return retry(title.problem)
+    return _then(ctx, d.model_copy(update={"title": title.value}), RequestState.WHEN)
 
 
 def _when_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
@@ -110,9 +121,24 @@ def _when(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
         return retry(when.problem)
     data = d.model_copy(update={"day": when.day, "start": when.start, "end": when.end})
     replies = (Text(when.note),) if when.note else ()
-    if when.end is None:
-        return goto(RequestState.END, data, *replies)
-    return _then(ctx, data, RequestState.PLACE, *replies)
+    if when.odd is not None:
+        return goto(RequestState.WHEN_CHECK, data, *replies)
+    return _after_when(ctx, data, *replies)
+
+
+def _after_when(ctx: Ctx, d: RequestData, *replies: Reply) -> Step:
+    if d.end is None:
+        return goto(RequestState.END, d, *replies)
+    return _then(ctx, d, RequestState.PLACE, *replies)
+
+
+def _when_check_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
+    return [odd_hour_question(ctx.t, RequestState.WHEN_CHECK, d.start, d.end)]
+
+
+def _when_check(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
+    again = goto(RequestState.WHEN, d.model_copy(update={"start": None, "end": None}))
+    return odd_hour_answer(ctx.t, given, _after_when(ctx, d), again)
 
 
 def _end_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
@@ -125,7 +151,10 @@ def _end(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
     end = read_end(ctx, given.text or "", d.start)
     if isinstance(end, str):
         return retry(end)
-    return _then(ctx, d.model_copy(update={"end": end}), RequestState.PLACE)
+    data = d.model_copy(update={"end": end})
+    if odd_time(end) is not None:
+        return goto(RequestState.WHEN_CHECK, data)
+    return _then(ctx, data, RequestState.PLACE)
 
 
 def _place_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
@@ -133,10 +162,10 @@ def _place_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
 
 
 def _place(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
-    place = " ".join((given.text or "").split())
-    if not 2 <= len(place) <= 500:
-        return retry(ctx.t("event_team.place_prompt"))
-    return _then(ctx, d.model_copy(update={"place": place}), RequestState.ROLES)
+    place = line(ctx.t, given.text, 2, 500)
+    if place.problem:
+        return retry(place.problem)
+    return _then(ctx, d.model_copy(update={"place": place.value}), RequestState.ROLES)
 
 
 def _roles_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
@@ -159,7 +188,20 @@ def _roles(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
         return goto(RequestState.OTHER, d)
     if given.choice in ROLE_CODES:
         return goto(RequestState.COUNT, d.model_copy(update={"pending_role": given.choice}))
-    return retry(ctx.t("core.choose_from_buttons"))
+    typed = read_roles(ctx.t, given.text or "") if given.choice is None else []
+    if isinstance(typed, str):
+        return retry(typed)
+    if not typed:
+        return retry(ctx.t("event_team.roles_typed_bad"))
+    roles = dict(d.roles)
+    roles.update(typed)  # a role typed again takes its new count, in its old place
+    data = d.model_copy(update={"roles": list(roles.items())})
+    return _then(
+        ctx,
+        data,
+        RequestState.NOTES,
+        Text(ctx.t("event_team.roles_read", roles=roles_text(ctx.t, data.roles))),
+    )
 
 
 def _other_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
@@ -167,10 +209,10 @@ def _other_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
 
 
 def _other(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
-    name = " ".join((given.text or "").split())
-    if not 2 <= len(name) <= 60:
-        return retry(ctx.t("event_team.other_prompt"))
-    return goto(RequestState.COUNT, d.model_copy(update={"pending_role": name}))
+    name = line(ctx.t, given.text, 2, 60)
+    if name.problem:
+        return retry(name.problem)
+    return goto(RequestState.COUNT, d.model_copy(update={"pending_role": name.value}))
 
 
 def _count_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
@@ -183,6 +225,11 @@ def _count_prompt(ctx: Ctx, d: RequestData) -> list[Reply]:
 
 def _count(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
     allowed = {str(n) for n in range(MAX_HEADCOUNT + 1)}
+    typed = whole_number(given.text) if given.choice is None else None
+    if typed is not None:  # a number typed that is no button: say what the range is
+        return retry(
+            count_problem(ctx.t, typed, MAX_HEADCOUNT) or ctx.t("core.choose_from_buttons")
+        )
     if given.choice not in allowed or not d.pending_role:
         return retry(ctx.t("core.choose_from_buttons"))
     count = int(given.choice)
@@ -203,8 +250,10 @@ def _notes_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
 
 
 def _notes(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
-    notes = "" if given.choice == SKIP else (given.text or "").strip()[:2000]
-    return _then(ctx, d.model_copy(update={"notes": notes}), RequestState.PORTAL)
+    notes = block(ctx.t, "" if given.choice == SKIP else given.text, 2000)
+    if notes.problem:
+        return retry(notes.problem)
+    return _then(ctx, d.model_copy(update={"notes": notes.value}), RequestState.PORTAL)
 
 
 def _portal_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
@@ -212,7 +261,9 @@ def _portal_prompt(ctx: Ctx, _d: RequestData) -> list[Reply]:
 
 
 def _portal(ctx: Ctx, d: RequestData, given: UserInput) -> Step:
-    ref = "" if given.choice == SKIP else " ".join((given.text or "").split())[:200]
+    ref = " ".join((given.text or "").split()) if given.choice != SKIP else ""
+    if len(ref) > 200:
+        return retry(ctx.t("core.text_long", limit=200, length=len(ref)))
     return _then(ctx, d.model_copy(update={"portal_ref": ref}), RequestState.SUMMARY)
 
 
@@ -295,6 +346,7 @@ REQUEST_FLOW = Flow(
     states={
         RequestState.TITLE: State(_title_prompt, _title),
         RequestState.WHEN: State(_when_prompt, _when),
+        RequestState.WHEN_CHECK: State(_when_check_prompt, _when_check, back=False),
         RequestState.END: State(_end_prompt, _end),
         RequestState.PLACE: State(_place_prompt, _place),
         RequestState.ROLES: State(_roles_prompt, _roles),

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from bot.calendar import WorkCalendar, to_wib, wib_to_utc
+from bot.calendar import OFFICE_CLOSES, OFFICE_OPENS, WorkCalendar, to_wib, wib_to_utc
 
 if TYPE_CHECKING:
     from bot.i18n import Translator
@@ -66,9 +66,14 @@ def lead_time(calendar: WorkCalendar, today: date, event_day: date, policy: str)
 
 
 def after_working_days(calendar: WorkCalendar, moment: datetime, n: int) -> datetime:
-    """The same WIB clock time `n` working days after `moment` (a reminder's due time)."""
+    """The same WIB clock time `n` working days after `moment` (a follow-up's due time), kept
+    in office hours: before they open, at the opening; after they close, at the next opening.
+    """
     local = to_wib(moment)
-    return wib_to_utc(calendar.add_working_days(local.date(), n), local.time())
+    day = calendar.add_working_days(local.date(), n)
+    if local.time() > OFFICE_CLOSES:
+        return wib_to_utc(calendar.add_working_days(day, 1), OFFICE_OPENS)
+    return wib_to_utc(day, max(local.time(), OFFICE_OPENS))
 
 
 def day_before_reminder(calendar: WorkCalendar, starts_at: datetime) -> datetime:

@@ -25,6 +25,7 @@ from bot.flows.base import (
 )
 from bot.flows.pegasus.common import matches_of, person_prompt, today
 from bot.flows.pegasus.rules import PJ
+from bot.flows.typed import vague_problem
 from bot.flows.withdraw import withdraw_flow
 from bot.messages import Reply, Text
 
@@ -104,7 +105,7 @@ def _absence_start_prompt(ctx: Ctx, d: AbsenceData) -> list[Reply]:
 def _absence_start(ctx: Ctx, d: AbsenceData, given: UserInput) -> Step:
     day = parse_date(given.text or "", today(ctx))
     if day is None:
-        return retry(ctx.t("pegasus.date_bad"))
+        return retry(vague_problem(ctx.t, given.text) or ctx.t("pegasus.date_bad"))
     if day < today(ctx):
         return retry(ctx.t("pegasus.absence_past"))
     return goto(AbsenceState.END, d.model_copy(update={"start": day}))
@@ -129,7 +130,7 @@ def _absence_end(ctx: Ctx, d: AbsenceData, given: UserInput) -> Step:
     else:
         day = parse_date(given.text or "", d.start)
     if day is None:
-        return retry(ctx.t("pegasus.date_bad"))
+        return retry(vague_problem(ctx.t, given.text) or ctx.t("pegasus.date_bad"))
     if day < d.start:
         return retry(ctx.t("pegasus.absence_end_before"))
     if (day - d.start).days > 366:

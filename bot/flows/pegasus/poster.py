@@ -137,6 +137,8 @@ CONTENT_FLOW = Flow(
         ContentState.PHOTO: State(_photo_prompt, _photo),
     },
     start=ContentState.QUOTE,
+    # `batal` after a preview: the preview stays with the duty, unsent; say so.
+    extra={"cancelled": lambda d: "pegasus.content_cancelled" if d.quote else "core.cancelled"},
 )
 
 

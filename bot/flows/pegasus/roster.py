@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.calendar import DAYS_EN, HARI, format_date
-from bot.dateparse import parse_date
+from bot.dateparse import parse_date, vague
 from bot.flows.base import Ctx, Flow, FlowData, State, Step, UserInput, ask, finish, goto, retry
 from bot.flows.pegasus.common import RosterLookup, number, today
 from bot.flows.pegasus.rules import MAX_PER_WEEK, MAX_WEEKS, PJ
+from bot.flows.typed import vague_problem
 from bot.messages import Reply, Text
 
 PREVIEW_LINES = 13  # a quarter; the image shows the rest
@@ -80,8 +81,10 @@ def _start(ctx: Ctx, d: RosterData, given: UserInput) -> Step:
             day = None
     else:
         day = parse_date(given.text or "", today(ctx))
+        if day is None and vague(given.text or "") == "week":
+            day = today(ctx) + timedelta(days=7)  # a roster starts on a week: next week's
     if day is None:
-        return retry(ctx.t("pegasus.date_bad"))
+        return retry(vague_problem(ctx.t, given.text) or ctx.t("pegasus.date_bad"))
     monday = day - timedelta(days=day.weekday())
     this_monday = today(ctx) - timedelta(days=today(ctx).weekday())
     if monday < this_monday:

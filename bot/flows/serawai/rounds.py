@@ -21,8 +21,9 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.serawai.common import SerawaiCanLookup, one_line
+from bot.flows.serawai.common import SerawaiCanLookup
 from bot.flows.serawai.rules import CAN_ROLES, TITLE_MAX, round_windows
+from bot.flows.typed import line
 from bot.messages import Reply, Text
 
 # -- opening a round (step 1) ---------------------------------------------------------------
@@ -79,12 +80,12 @@ def _name(ctx: Ctx, d: OpenData, given: UserInput) -> Step:
     running = lookup.open_round_name()
     if running is not None:
         return finish(Text(ctx.t("serawai.open_already", name=running)))
-    name = one_line(given.text, TITLE_MAX)
-    if name is None:
-        return retry(ctx.t("serawai.open_name_bad", limit=TITLE_MAX))
+    name = line(ctx.t, given.text, 3, TITLE_MAX)
+    if name.problem:
+        return retry(name.problem)
     started = d.started_at or ctx.now
     return goto(
-        OpenState.PROPOSAL_DAYS, d.model_copy(update={"name": name, "started_at": started})
+        OpenState.PROPOSAL_DAYS, d.model_copy(update={"name": name.value, "started_at": started})
     )
 
 

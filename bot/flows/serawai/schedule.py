@@ -22,8 +22,15 @@ from bot.flows.base import (
     goto,
     retry,
 )
-from bot.flows.serawai.common import SerawaiCanLookup, chosen_id, one_line
+from bot.flows.serawai.common import SerawaiCanLookup, chosen_id
 from bot.flows.serawai.rules import CAN_ROLES, SESSION_HOURS
+from bot.flows.typed import (
+    line,
+    odd_hour,
+    odd_hour_answer,
+    odd_hour_question,
+    vague_problem,
+)
 from bot.messages import Reply, Text
 
 # -- setting the schedule (step 5) ----------------------------------------------------------
@@ -34,6 +41,7 @@ class ScheduleState(StrEnum):
 
     SESSION = "session"
     WHEN = "when"
+    WHEN_CHECK = "when_check"
     HOST = "host"
     PLACE = "place"
     CONFIRM = "confirm"
@@ -99,6 +107,8 @@ def _when_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
 
 def _when(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
     today = to_wib(ctx.now).date()
+    if problem := vague_problem(ctx.t, given.text):
+        return retry(problem)
     parsed = parse_when(given.text or "", today)
     if parsed is None or parsed.start is None:
         return retry(ctx.t("serawai.schedule_when_bad"))
@@ -112,7 +122,24 @@ def _when(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
         if parsed.end
         else starts + timedelta(hours=SESSION_HOURS)
     )
-    return goto(ScheduleState.HOST, d.model_copy(update={"starts_at": starts, "ends_at": ends}))
+    data = d.model_copy(update={"starts_at": starts, "ends_at": ends})
+    if odd_hour(parsed) is not None:
+        return goto(ScheduleState.WHEN_CHECK, data)
+    return goto(ScheduleState.HOST, data)
+
+
+def _when_check_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
+    assert d.starts_at is not None
+    assert d.ends_at is not None
+    starts, ends = to_wib(d.starts_at).time(), to_wib(d.ends_at).time()
+    return [odd_hour_question(ctx.t, ScheduleState.WHEN_CHECK, starts, ends)]
+
+
+def _when_check(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
+    again = d.model_copy(update={"starts_at": None, "ends_at": None})
+    return odd_hour_answer(
+        ctx.t, given, goto(ScheduleState.HOST, d), goto(ScheduleState.WHEN, again)
+    )
 
 
 def _host_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
@@ -145,10 +172,10 @@ def _place_prompt(ctx: Ctx, _d: ScheduleData) -> list[Reply]:
 
 
 def _place(ctx: Ctx, d: ScheduleData, given: UserInput) -> Step:
-    place = one_line(given.text, 300)
-    if place is None:
-        return retry(ctx.t("serawai.schedule_place_prompt"))
-    return goto(ScheduleState.CONFIRM, d.model_copy(update={"place": place}))
+    place = line(ctx.t, given.text, 2, 300)
+    if place.problem:
+        return retry(place.problem)
+    return goto(ScheduleState.CONFIRM, d.model_copy(update={"place": place.value}))
 
 
 def _schedule_confirm_prompt(ctx: Ctx, d: ScheduleData) -> list[Reply]:
@@ -178,6 +205,7 @@ SCHEDULE_FLOW = Flow(
     states={
         ScheduleState.SESSION: State(_schedule_session_prompt, _schedule_session),
         ScheduleState.WHEN: State(_when_prompt, _when),
+        ScheduleState.WHEN_CHECK: State(_when_check_prompt, _when_check, back=False),
         ScheduleState.HOST: State(_host_prompt, _host),
         ScheduleState.PLACE: State(_place_prompt, _place),
         ScheduleState.CONFIRM: State(_schedule_confirm_prompt, _schedule_confirm),
