@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import outbox
 from bot.app import App
 from bot.buttons import CommandButton, FlowChoice
+from bot.filelimits import CHANNEL_NAMES, limit_mb, too_big
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
 from bot.payload import Payload, decode
@@ -283,6 +284,12 @@ class _Turn:
             return self.t("core.empty")
         if len(text) > self.app.settings.max_message_chars:
             return self.t("core.too_long", limit=self.app.settings.max_message_chars)
+        if any(too_big(inbound.channel, m.size) for m in inbound.media):
+            return self.t(
+                "core.file_too_big",
+                channel=CHANNEL_NAMES[inbound.channel],
+                limit=limit_mb(inbound.channel),
+            )
         if any(m.kind not in SUPPORTED_MEDIA for m in inbound.media):
             return self.t("core.unsupported_media")
         return None

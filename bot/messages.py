@@ -29,6 +29,7 @@ class Media:
     content_type: str
     kind: str = "photo"  # photo | document | audio | video | sticker | other
     filename: str = ""
+    size: int = 0  # bytes, when the platform says; a file over the channel's limit has no path
 
 
 @dataclass(frozen=True)

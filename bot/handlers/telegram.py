@@ -69,6 +69,7 @@ from telegram.ext import (
 
 from bot import phones
 from bot.config import Settings
+from bot.filelimits import MAX_BYTES, too_big
 from bot.handlers.base import (
     Delivery,
     InboundSink,
@@ -102,7 +103,7 @@ MAX_TEXT = 4096  # UTF-16 code units, Telegram's limit for a message
 MAX_CAPTION = 1024
 HTML = "HTML"  # parse mode: catalog markup goes as <b>/<i>/<s> (bot/markup.py)
 MAX_CALLBACK_DATA = 64  # bytes
-MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
+MAX_DOWNLOAD = MAX_BYTES[Channel.TELEGRAM]  # getFile refuses bigger files
 OVERALL_PER_SECOND = 25  # messages/s across all chats (Telegram's limit is about 30)
 SHORT_LABEL = 14  # labels up to this long go two to a row
 WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -228,7 +229,7 @@ class _Translator:
 
     async def _download(self, holder: PhotoSize | TgDocument, suffix: str) -> str:
         """Save a file in the media dir; return its path, or "" when it cannot be fetched."""
-        if holder.file_size is not None and holder.file_size > MAX_DOWNLOAD:
+        if too_big(Channel.TELEGRAM, holder.file_size):  # dispatch tells the sender the limit
             log.warning("telegram file %s too big to download", holder.file_unique_id)
             return ""
         name = f"tg-{_SAFE_NAME.sub('_', holder.file_unique_id)}{suffix}"
@@ -244,7 +245,8 @@ class _Translator:
 
     async def _photo(self, sizes: tuple[PhotoSize, ...]) -> Media:
         largest = max(sizes, key=lambda p: (p.width * p.height, p.file_size or 0))
-        return Media(await self._download(largest, ".jpg"), "image/jpeg", "photo")
+        path = await self._download(largest, ".jpg")
+        return Media(path, "image/jpeg", "photo", size=largest.file_size or 0)
 
     async def _document(self, document: TgDocument) -> Media:
         mime = document.mime_type or "application/octet-stream"
@@ -252,7 +254,8 @@ class _Translator:
         suffix = Path(file_name).suffix.lower()
         if not _SAFE_SUFFIX.fullmatch(suffix):
             suffix = mimetypes.guess_extension(mime) or ""
-        return Media(await self._download(document, suffix), mime, "document", file_name)
+        path = await self._download(document, suffix)
+        return Media(path, mime, "document", file_name, size=document.file_size or 0)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: answer it, remove the keyboard, then pass it on (once)."""
