@@ -28,6 +28,7 @@ from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Repl
 from bot.payload import Payload, decode
 from bot.registry import Command, Outcome
 from bot.services import directory
+from bot.services.command_menu import refresh_menu
 from bot.services.context import ServiceCtx, UserError
 from storage import conversations
 from storage.conversations import ConversationState
@@ -252,6 +253,7 @@ class _Turn:
         own = self.app.catalog.translator(employee.language)
         svc = ServiceCtx(env=self.app.env, session=self.session, now=self.now, actor=actor)
         svc.audit("link_telegram", employee.nip)
+        refresh_menu(svc, employee)
         return [
             Text(own("core.linked", name=employee.name)),
             menu_choices(self.app, own, actor.roles, employee.name),

@@ -17,7 +17,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ from starlette.routing import Route
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -81,6 +84,7 @@ from bot.markup import plain, telegram_html
 from bot.messages import (
     Channel,
     Choices,
+    CommandMenu,
     ContactRequest,
     Document,
     Image,
@@ -425,14 +429,41 @@ def build_application(
     return app
 
 
-async def set_commands(app: TelegramApp, commands: list[tuple[str, str]]) -> None:
-    """Publish the bot's command menu (setMyCommands); descriptions come from the caller."""
+def _bot_commands(commands: Iterable[tuple[str, str]]) -> list[BotCommand]:
+    checked = []
     for name, description in commands:
         if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(description) <= 256:
             raise ValueError(f"invalid bot command: {name!r}")
+        checked.append(BotCommand(name, description))
+    return checked
+
+
+async def set_commands(
+    app: TelegramApp,
+    commands: list[tuple[str, str]],
+    *,
+    scope: BotCommandScope | None = None,
+    language_code: str | None = None,
+) -> None:
+    """Publish a command menu (setMyCommands); descriptions come from the caller."""
     await app.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in commands]
+        _bot_commands(commands), scope=scope, language_code=language_code
     )
+
+
+async def set_public_commands(
+    app: TelegramApp, by_language: dict[str, list[tuple[str, str]]]
+) -> None:
+    """At start: no menu by default (so none in groups); private chats of people not linked
+    yet get the commands for everyone, in each language (the first is the fallback)."""
+    await app.bot.delete_my_commands()
+    for index, (language, commands) in enumerate(by_language.items()):
+        await set_commands(
+            app,
+            commands,
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=None if index == 0 else language,
+        )
 
 
 async def set_webhook(app: TelegramApp, url: str, secret: str | SecretStr) -> None:
@@ -536,6 +567,16 @@ class TelegramSender:
         """Deliver one reply; return the (last) Telegram message id."""
         chat_id = _chat_id(delivery.recipient)
         self._prune()
+        if isinstance(delivery.reply, CommandMenu):  # this person's own command menu
+            try:
+                await self._bot.set_my_commands(
+                    _bot_commands(delivery.reply.commands), scope=BotCommandScopeChat(chat_id)
+                )
+            except ValueError as exc:
+                raise PermanentSendError(str(exc)) from exc
+            except (TelegramError, OSError) as exc:
+                raise _send_error(exc) from exc
+            return f"commands:{chat_id}"
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             try:
