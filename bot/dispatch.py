@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import outbox
 from bot.app import App
-from bot.buttons import CommandButton, FlowChoice
+from bot.buttons import CommandButton, FlowChoice, MenuButton
 from bot.filelimits import CHANNEL_NAMES, limit_mb, too_big
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
@@ -139,14 +139,64 @@ def _first_sight(
     )
 
 
-def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
-    """The main menu: the commands this person may use."""
-    options = [
-        Option(t(command.description_key), CommandButton(command.name).pack())
+# A list holds at most this many items (WhatsApp's list picker: 10 rows); a longer main menu
+# is grouped by program, one list per message, a long group paged with "Lainnya". The same on
+# every channel, so a conversation reads alike on each.
+MENU_LIMIT = 10
+MENU_GROUPS = {"admin": "admin", "directory": "admin"}  # catalog namespace -> menu group
+
+
+def _menu_commands(app: App, roles: frozenset[str]) -> list[Command]:
+    return [
+        command
         for command in sorted(app.registry.commands.values(), key=lambda c: (c.order, c.name))
         if command.in_menu and _allowed(command.roles, roles)
     ]
-    return Choices(t("core.menu_title", name=name.split()[0] if name else ""), tuple(options))
+
+
+def _group_of(command: Command) -> str:
+    namespace = command.description_key.partition(".")[0]
+    return MENU_GROUPS.get(namespace, namespace)
+
+
+def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
+    """The main menu: the commands this person may use, by program when they are many."""
+    commands = _menu_commands(app, roles)
+    title = t("core.menu_title", name=name.split()[0] if name else "")
+    if len(commands) <= MENU_LIMIT:
+        return Choices(title, tuple(_command_options(t, commands)))
+    groups: dict[str, int] = {}
+    for command in commands:
+        groups[_group_of(command)] = groups.get(_group_of(command), 0) + 1
+    options = tuple(
+        Option(t("core.menu_group", name=t(f"core.menu_group_{g}"), n=n), MenuButton(g, 0).pack())
+        for g, n in groups.items()
+    )
+    return Choices(title, options)
+
+
+def menu_page(app: App, t: Any, roles: frozenset[str], pressed: MenuButton) -> Choices | None:
+    """One program's commands, at most ten a list; "Lainnya" leads to the next page. None for
+    a group or page this person has not got (a crafted or outdated button)."""
+    commands = [c for c in _menu_commands(app, roles) if _group_of(c) == pressed.group]
+    size = MENU_LIMIT - 1
+    page = commands[pressed.page * size : (pressed.page + 1) * size] if pressed.page >= 0 else []
+    if not page:
+        return None
+    rest = commands[(pressed.page + 1) * size :]
+    if len(rest) == 1:  # the last one fits where "Lainnya" would go
+        page, rest = [*page, *rest], []
+    options = _command_options(t, page)
+    if rest:
+        options.append(
+            Option(t("core.menu_more"), MenuButton(pressed.group, pressed.page + 1).pack())
+        )
+    heading = t("core.menu_group_title", name=t(f"core.menu_group_{pressed.group}"))
+    return Choices(heading, tuple(options))
+
+
+def _command_options(t: Any, commands: list[Command]) -> list[Option]:
+    return [Option(t(c.description_key), CommandButton(c.name).pack()) for c in commands]
 
 
 def _plain(text: str) -> str:
@@ -409,6 +459,9 @@ class _Turn:
             self._reprompt(flow)
         elif (command := CommandButton.parse(payload)) is not None:
             self._command(command.name, "")
+        elif (group := MenuButton.parse(payload)) is not None:
+            page = menu_page(self.app, self.t, self.actor.roles, group)
+            self.replies.append(page or Text(self.t("core.stale_button")))
         elif (answer := FlowChoice.parse(payload)) is not None:
             if flow is not None and answer.state == self.conv.state:
                 self._flow_input(flow, UserInput(choice=answer.value))
