@@ -100,6 +100,14 @@ class CommandButton(Button, prefix="cmd"):
 
 
 @dataclasses.dataclass(frozen=True)
+class MenuButton(Button, prefix="menu"):
+    """One program's part of the main menu (`menu:<group>:<page>`), where a list is capped."""
+
+    group: str
+    page: int
+
+
+@dataclasses.dataclass(frozen=True)
 class FlowChoice(Button, prefix="f"):
     """A button that answers one state of the conversation in progress (`f:<state>:<value>`)."""
 

@@ -22,12 +22,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import drafts, held, outbox
 from bot.app import App
-from bot.buttons import CommandButton, FlowChoice
+from bot.buttons import CommandButton, FlowChoice, MenuButton
+from bot.filelimits import CHANNEL_NAMES, limit_mb, too_big
 from bot.flows.base import Actor, Ctx, Flow, FlowData, Step, UserInput
 from bot.messages import Channel, Choices, ContactRequest, Inbound, Option, Reply, Text
 from bot.payload import Payload, decode
 from bot.registry import Command, Outcome
 from bot.services import directory
+from bot.services.command_menu import refresh_menu
 from bot.services.context import ServiceCtx, UserError
 from storage import conversations
 from storage.conversations import ConversationState
@@ -141,14 +143,68 @@ def _first_sight(
     )
 
 
-def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
-    """The main menu: the commands this person may use."""
-    options = [
-        Option(t(command.description_key), CommandButton(command.name).pack())
+# A list holds at most this many items (WhatsApp's list picker: 10 rows); a longer main menu
+# is grouped by program, one list per message, a long group paged with "Lainnya". The same on
+# every channel, so a conversation reads alike on each.
+MENU_LIMIT = 10
+MENU_GROUPS = {
+    "admin": "admin",
+    "directory": "admin",
+    "delivery": "admin",
+}  # catalog namespace -> menu group
+
+
+def _menu_commands(app: App, roles: frozenset[str]) -> list[Command]:
+    return [
+        command
         for command in sorted(app.registry.commands.values(), key=lambda c: (c.order, c.name))
         if command.in_menu and _allowed(command.roles, roles)
     ]
-    return Choices(t("core.menu_title", name=name.split()[0] if name else ""), tuple(options))
+
+
+def _group_of(command: Command) -> str:
+    namespace = command.description_key.partition(".")[0]
+    return MENU_GROUPS.get(namespace, namespace)
+
+
+def menu_choices(app: App, t: Any, roles: frozenset[str], name: str) -> Choices:
+    """The main menu: the commands this person may use, by program when they are many."""
+    commands = _menu_commands(app, roles)
+    title = t("core.menu_title", name=name.split()[0] if name else "")
+    if len(commands) <= MENU_LIMIT:
+        return Choices(title, tuple(_command_options(t, commands)))
+    groups: dict[str, int] = {}
+    for command in commands:
+        groups[_group_of(command)] = groups.get(_group_of(command), 0) + 1
+    options = tuple(
+        Option(t("core.menu_group", name=t(f"core.menu_group_{g}"), n=n), MenuButton(g, 0).pack())
+        for g, n in groups.items()
+    )
+    return Choices(title, options)
+
+
+def menu_page(app: App, t: Any, roles: frozenset[str], pressed: MenuButton) -> Choices | None:
+    """One program's commands, at most ten a list; "Lainnya" leads to the next page. None for
+    a group or page this person has not got (a crafted or outdated button)."""
+    commands = [c for c in _menu_commands(app, roles) if _group_of(c) == pressed.group]
+    size = MENU_LIMIT - 1
+    page = commands[pressed.page * size : (pressed.page + 1) * size] if pressed.page >= 0 else []
+    if not page:
+        return None
+    rest = commands[(pressed.page + 1) * size :]
+    if len(rest) == 1:  # the last one fits where "Lainnya" would go
+        page, rest = [*page, *rest], []
+    options = _command_options(t, page)
+    if rest:
+        options.append(
+            Option(t("core.menu_more"), MenuButton(pressed.group, pressed.page + 1).pack())
+        )
+    heading = t("core.menu_group_title", name=t(f"core.menu_group_{pressed.group}"))
+    return Choices(heading, tuple(options))
+
+
+def _command_options(t: Any, commands: list[Command]) -> list[Option]:
+    return [Option(t(c.description_key), CommandButton(c.name).pack()) for c in commands]
 
 
 def _plain(text: str) -> str:
@@ -256,6 +312,7 @@ class _Turn:
         own = self.app.catalog.translator(employee.language)
         svc = ServiceCtx(env=self.app.env, session=self.session, now=self.now, actor=actor)
         svc.audit("link_telegram", employee.nip)
+        refresh_menu(svc, employee)
         return [
             Text(own("core.linked", name=employee.name)),
             menu_choices(self.app, own, actor.roles, employee.name),
@@ -290,6 +347,12 @@ class _Turn:
             return self.t("core.empty")
         if len(text) > self.app.settings.max_message_chars:
             return self.t("core.too_long", limit=self.app.settings.max_message_chars)
+        if any(too_big(inbound.channel, m.size) for m in inbound.media):
+            return self.t(
+                "core.file_too_big",
+                channel=CHANNEL_NAMES[inbound.channel],
+                limit=limit_mb(inbound.channel),
+            )
         if any(m.kind not in SUPPORTED_MEDIA for m in inbound.media):
             return self.t("core.unsupported_media")
         lost = [m for m in inbound.media if not m.path]  # its download failed
@@ -422,6 +485,9 @@ class _Turn:
             self._command(command.name, "")
         elif (draft := drafts.DraftButton.parse(payload)) is not None:
             self._draft(draft)
+        elif (group := MenuButton.parse(payload)) is not None:
+            page = menu_page(self.app, self.t, self.actor.roles, group)
+            self.replies.append(page or Text(self.t("core.stale_button")))
         elif (answer := FlowChoice.parse(payload)) is not None:
             if flow is not None and answer.state == self.conv.state:
                 self._flow_input(flow, UserInput(choice=answer.value))

@@ -30,6 +30,7 @@ class Media:
     content_type: str
     kind: str = "photo"  # photo | document | audio | video | sticker | other
     filename: str = ""
+    size: int = 0  # bytes, when the platform says; a file over the channel's limit has no path
 
 
 def clean_text(text: str) -> str:
@@ -114,7 +115,15 @@ class Document:
     caption: str = ""
 
 
-Reply = Text | Choices | ContactRequest | Image | Document
+@dataclass(frozen=True)
+class CommandMenu:
+    """The slash commands one person sees in Telegram's menu (setMyCommands for their chat):
+    (name, description) pairs. Queued for Telegram only; other channels have no such menu."""
+
+    commands: tuple[tuple[str, str], ...]
+
+
+Reply = Text | Choices | ContactRequest | Image | Document | CommandMenu
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -134,6 +143,8 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
             return {"type": "image", "path": path, "caption": caption}
         case Document(path=path, filename=filename, caption=caption):
             return {"type": "document", "path": path, "filename": filename, "caption": caption}
+        case CommandMenu(commands=commands):
+            return {"type": "command_menu", "commands": [list(c) for c in commands]}
     raise TypeError(f"not a reply: {reply!r}")
 
 
@@ -153,6 +164,8 @@ def reply_from_dict(data: dict[str, Any]) -> Reply:
         return Image(str(data["path"]), str(data.get("caption", "")))
     if kind == "document":
         return Document(str(data["path"]), str(data["filename"]), str(data.get("caption", "")))
+    if kind == "command_menu":
+        return CommandMenu(tuple((str(n), str(d)) for n, d in data["commands"]))
     raise ValueError(f"unknown reply type: {kind!r}")
 
 

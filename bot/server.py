@@ -29,6 +29,7 @@ from bot.config import Settings
 from bot.dispatch import dispatch
 from bot.handlers.base import ChannelSender
 from bot.logs import configure_logging
+from bot.markup import plain
 from bot.media import media_route, media_url
 from bot.messages import Channel, Inbound
 from bot.outbox import record_status
@@ -204,18 +205,13 @@ class Runtime:
     async def _start_telegram(self) -> None:
         from telegram.ext import Application
 
-        from bot.handlers.telegram import ALLOWED_UPDATES, set_commands, set_webhook
+        from bot.handlers.telegram import ALLOWED_UPDATES, set_public_commands, set_webhook
 
         telegram = self.telegram
         assert isinstance(telegram, Application)
         settings = self.app.settings
         await telegram.initialize()
-        commands = [
-            (c.name, self.app.catalog.t(c.description_key, "id"))
-            for c in sorted(self.app.registry.commands.values(), key=lambda c: (c.order, c.name))
-            if c.in_menu
-        ]
-        await set_commands(telegram, commands)
+        await set_public_commands(telegram, public_menus(self.app))
         await telegram.start()
         if settings.telegram_webhook_url and settings.telegram_webhook_secret:
             await set_webhook(
@@ -286,3 +282,17 @@ def serve(settings: Settings) -> int:
     configure_logging(settings.log_level, settings.log_format)
     asyncio.run(run_server(build_app(settings)))
     return 0
+
+
+def public_menus(app: App) -> dict[str, list[tuple[str, str]]]:
+    """The Telegram menu of people not linked yet, per language (the default one first): the
+    commands for everyone. Each linked person gets their own (bot/services/command_menu.py)."""
+    everyone = [
+        c
+        for c in sorted(app.registry.commands.values(), key=lambda c: (c.order, c.name))
+        if c.in_menu and c.roles is None
+    ]
+    return {
+        language: [(c.name, plain(app.catalog.t(c.description_key, language))) for c in everyone]
+        for language in dict.fromkeys((app.settings.default_language, "id", "en"))
+    }

@@ -17,7 +17,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,9 @@ from starlette.routing import Route
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -69,6 +72,7 @@ from telegram.ext import (
 
 from bot import phones
 from bot.config import Settings
+from bot.filelimits import MAX_BYTES, too_big
 from bot.handlers.base import (
     Delivery,
     InboundSink,
@@ -80,6 +84,7 @@ from bot.markup import plain, telegram_html
 from bot.messages import (
     Channel,
     Choices,
+    CommandMenu,
     ContactRequest,
     Document,
     Image,
@@ -102,7 +107,7 @@ MAX_TEXT = 4096  # UTF-16 code units, Telegram's limit for a message
 MAX_CAPTION = 1024
 HTML = "HTML"  # parse mode: catalog markup goes as <b>/<i>/<s> (bot/markup.py)
 MAX_CALLBACK_DATA = 64  # bytes
-MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files
+MAX_DOWNLOAD = MAX_BYTES[Channel.TELEGRAM]  # getFile refuses bigger files
 OVERALL_PER_SECOND = 25  # messages/s across all chats (Telegram's limit is about 30)
 SHORT_LABEL = 14  # labels up to this long go two to a row
 WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -228,7 +233,7 @@ class _Translator:
 
     async def _download(self, holder: PhotoSize | TgDocument, suffix: str) -> str:
         """Save a file in the media dir; return its path, or "" when it cannot be fetched."""
-        if holder.file_size is not None and holder.file_size > MAX_DOWNLOAD:
+        if too_big(Channel.TELEGRAM, holder.file_size):  # dispatch tells the sender the limit
             log.warning("telegram file %s too big to download", holder.file_unique_id)
             return ""
         name = f"tg-{_SAFE_NAME.sub('_', holder.file_unique_id)}{suffix}"
@@ -244,7 +249,8 @@ class _Translator:
 
     async def _photo(self, sizes: tuple[PhotoSize, ...]) -> Media:
         largest = max(sizes, key=lambda p: (p.width * p.height, p.file_size or 0))
-        return Media(await self._download(largest, ".jpg"), "image/jpeg", "photo")
+        path = await self._download(largest, ".jpg")
+        return Media(path, "image/jpeg", "photo", size=largest.file_size or 0)
 
     async def _document(self, document: TgDocument) -> Media:
         mime = document.mime_type or "application/octet-stream"
@@ -252,7 +258,8 @@ class _Translator:
         suffix = Path(file_name).suffix.lower()
         if not _SAFE_SUFFIX.fullmatch(suffix):
             suffix = mimetypes.guess_extension(mime) or ""
-        return Media(await self._download(document, suffix), mime, "document", file_name)
+        path = await self._download(document, suffix)
+        return Media(path, mime, "document", file_name, size=document.file_size or 0)
 
     async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button press: answer it, remove the keyboard, then pass it on (once)."""
@@ -422,14 +429,41 @@ def build_application(
     return app
 
 
-async def set_commands(app: TelegramApp, commands: list[tuple[str, str]]) -> None:
-    """Publish the bot's command menu (setMyCommands); descriptions come from the caller."""
+def _bot_commands(commands: Iterable[tuple[str, str]]) -> list[BotCommand]:
+    checked = []
     for name, description in commands:
         if not re.fullmatch(r"[a-z0-9_]{1,32}", name) or not 1 <= len(description) <= 256:
             raise ValueError(f"invalid bot command: {name!r}")
+        checked.append(BotCommand(name, description))
+    return checked
+
+
+async def set_commands(
+    app: TelegramApp,
+    commands: list[tuple[str, str]],
+    *,
+    scope: BotCommandScope | None = None,
+    language_code: str | None = None,
+) -> None:
+    """Publish a command menu (setMyCommands); descriptions come from the caller."""
     await app.bot.set_my_commands(
-        [BotCommand(name, description) for name, description in commands]
+        _bot_commands(commands), scope=scope, language_code=language_code
     )
+
+
+async def set_public_commands(
+    app: TelegramApp, by_language: dict[str, list[tuple[str, str]]]
+) -> None:
+    """At start: no menu by default (so none in groups); private chats of people not linked
+    yet get the commands for everyone, in each language (the first is the fallback)."""
+    await app.bot.delete_my_commands()
+    for index, (language, commands) in enumerate(by_language.items()):
+        await set_commands(
+            app,
+            commands,
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=None if index == 0 else language,
+        )
 
 
 async def set_webhook(app: TelegramApp, url: str, secret: str | SecretStr) -> None:
@@ -533,6 +567,16 @@ class TelegramSender:
         """Deliver one reply; return the (last) Telegram message id."""
         chat_id = _chat_id(delivery.recipient)
         self._prune()
+        if isinstance(delivery.reply, CommandMenu):  # this person's own command menu
+            try:
+                await self._bot.set_my_commands(
+                    _bot_commands(delivery.reply.commands), scope=BotCommandScopeChat(chat_id)
+                )
+            except ValueError as exc:
+                raise PermanentSendError(str(exc)) from exc
+            except (TelegramError, OSError) as exc:
+                raise _send_error(exc) from exc
+            return f"commands:{chat_id}"
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             try:

@@ -15,6 +15,7 @@ from bot.flows import core as core_flows
 from bot.messages import Reply, Text
 from bot.registry import Command, Outcome, Registry
 from bot.services import directory
+from bot.services.command_menu import allowed, refresh_menu
 from bot.services.context import ServiceCtx, UserError
 from storage.models import Employee, ExtraHoliday
 
@@ -57,9 +58,7 @@ def _help(ctx: ServiceCtx, _args: str) -> Outcome:
     assert ctx.actor is not None
     roles = ctx.actor.roles
     lines = [
-        f"/{c.name} — {ctx.t(c.description_key)}"
-        for c in sorted(ctx.commands.values(), key=lambda c: (c.order, c.name))
-        if c.roles is None or "admin" in roles or c.roles & roles
+        f"/{c.name} — {ctx.t(c.description_key)}" for c in allowed(ctx.commands.values(), roles)
     ]
     return Outcome([Text(ctx.t("core.help", commands="\n".join(lines)))])
 
@@ -85,6 +84,7 @@ def _set_language(ctx: ServiceCtx, cmd: core_flows.SetLanguage) -> list[Reply]:
     assert ctx.actor is not None
     employee = ctx.employee(ctx.actor.id)
     employee.language = cmd.language
+    refresh_menu(ctx, employee)
     return [Text(ctx.catalog.t("core.language_set", cmd.language))]
 
 
@@ -102,6 +102,7 @@ def _change_role(ctx: ServiceCtx, cmd: admin_flows.ChangeRole) -> list[Reply]:
         ):
             return [Text(ctx.t("admin.already", name=employee.name, role=role))]
         ctx.audit("grant_role", employee.nip, role=cmd.role, office_id=cmd.office_id)
+        refresh_menu(ctx, employee)
         ctx.notify(
             employee,
             [
@@ -118,6 +119,7 @@ def _change_role(ctx: ServiceCtx, cmd: admin_flows.ChangeRole) -> list[Reply]:
     if not directory.revoke(ctx.session, employee.id, cmd.role, ctx.now):
         return [Text(ctx.t("admin.not_held", name=employee.name, role=role))]
     ctx.audit("revoke_role", employee.nip, role=cmd.role)
+    refresh_menu(ctx, employee)
     return [Text(ctx.t("admin.revoked", name=employee.name, role=role))]
 
 

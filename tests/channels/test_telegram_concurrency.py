@@ -125,7 +125,7 @@ async def test_a_burst_from_one_chat_is_answered_in_the_order_it_was_sent(
     await wait_until(lambda: len(_texts(bot_api, IRFAN)) == len(burst))
     assert _texts(bot_api, IRFAN) == [
         IRFAN_MENU,
-        "Ketik kode verifikasi sertifikat (atau tempel tautan dari kode QR).",
+        "⚙️ Umum: pilih salah satu (ketik menu untuk kembali ke menu utama):",  # 4: a group
         "Pilih bahasa yang Anda inginkan:",
         "Language changed to English.",
         "Hello, Irfan! What can I do for you? Choose one:",

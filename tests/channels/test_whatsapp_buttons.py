@@ -146,10 +146,12 @@ async def _ballot_on_whatsapp(
         propose(harness, REGENCY_CAS[code], title)
     at(clock, the_round(app).proposal_closes_at)
     await wa_bot.say("menu")  # the voter wrote today: inside WhatsApp's 24-hour window
+    before = len(wa_bot.sent_to(VOTER_PHONE))  # the menu (itself a list of buttons)
     harness.tick()  # proposals close: the vote opens and the ballots go out
     await wa_bot.deliver()
-    with_buttons = [m for m in wa_bot.sent_to(VOTER_PHONE) if wa_bot.twilio.content_of(m)]
-    assert len(with_buttons) == 1, [wa_bot.twilio.shown(m) for m in wa_bot.sent_to(VOTER_PHONE)]
+    since = wa_bot.sent_to(VOTER_PHONE)[before:]
+    with_buttons = [m for m in since if wa_bot.twilio.content_of(m)]
+    assert len(with_buttons) == 1, [wa_bot.twilio.shown(m) for m in since]
     return with_buttons[0]
 
 

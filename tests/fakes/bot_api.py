@@ -197,6 +197,7 @@ class FakeBotAPI:
             "getwebhookinfo": self._get_webhook_info,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
+            "deletemycommands": self._delete_my_commands,
             "sendmessage": self._send_message,
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
@@ -252,7 +253,9 @@ class FakeBotAPI:
             self.messages: dict[tuple[int, int], dict[str, Any]] = {}
             self.files: dict[str, StoredFile] = {}
             self.webhook: dict[str, Any] | None = None
-            self.commands: list[dict[str, Any]] = []
+            self.commands: list[dict[str, Any]] = []  # the default scope, every language
+            # Every scope's menu: (scope type, chat id or None, language code or "") -> commands
+            self.command_menus: dict[tuple[str, int | None, str], list[dict[str, Any]]] = {}
             self.blocked_chats: set[int] = set()
             self.missing_chats: set[int] = set()
             self.callbacks: dict[str, bool] = {}  # callback id -> answered
@@ -647,15 +650,58 @@ class FakeBotAPI:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise ApiError(400, "Bad Request: command description is empty or too long")
+        key = self._menu_key(params)
         with self._lock:
-            self.commands = commands
+            if commands:
+                self.command_menus[key] = commands
+            else:  # an empty list deletes the menu, as deleteMyCommands does
+                self.command_menus.pop(key, None)
+            self.commands = self.command_menus.get(("default", None, ""), [])
         return True
+
+    @staticmethod
+    def _menu_key(params: dict[str, Any]) -> tuple[str, int | None, str]:
+        scope = params.get("scope") or {"type": "default"}
+        kinds = ("default", "all_private_chats", "all_group_chats", "all_chat_administrators")
+        if not isinstance(scope, dict) or scope.get("type") not in (*kinds, "chat"):
+            raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
+        chat = scope.get("chat_id") if scope["type"] == "chat" else None
+        if scope["type"] == "chat" and not isinstance(chat, int):
+            raise ApiError(400, "Bad Request: chat not found")
+        language = str(params.get("language_code") or "")
+        if language and not re.fullmatch(r"[a-z]{2}", language):
+            raise ApiError(400, "Bad Request: invalid language code")
+        return str(scope["type"]), chat, language
+
+    async def _delete_my_commands(
+        self, params: dict[str, Any], files: dict[str, UploadedFile]
+    ) -> Any:
+        key = self._menu_key(params)
+        with self._lock:
+            self.command_menus.pop(key, None)
+            self.commands = self.command_menus.get(("default", None, ""), [])
+        return True
+
+    def menu_seen(self, chat_id: int, language: str = "", group: bool = False) -> list[str]:
+        """The commands Telegram would show in a chat, resolved through the scopes as Telegram
+        does (a chat's own, then all private or all group chats, then the default; each in the
+        user's language first, then for every language)."""
+        kind = "all_group_chats" if group else "all_private_chats"
+        order = [("chat", chat_id), (kind, None), ("default", None)]
+        with self._lock:
+            for scope, chat in order:
+                for lang in dict.fromkeys((language, "")):
+                    found = self.command_menus.get((scope, chat, lang))
+                    if found:
+                        return [str(c["command"]) for c in found]
+        return []
 
     async def _get_my_commands(
         self, params: dict[str, Any], files: dict[str, UploadedFile]
     ) -> Any:
+        key = self._menu_key(params)
         with self._lock:
-            return self.commands
+            return self.command_menus.get(key, [])
 
     def _chat(self, params: dict[str, Any]) -> int:
         chat_id = params.get("chat_id")

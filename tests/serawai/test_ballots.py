@@ -67,7 +67,7 @@ def test_two_presses_at_the_same_moment_make_one_ballot(bot: Harness) -> None:
     assert all(len(votes) == 1 for _, votes in ballots)  # one choice each, whichever came last
     for who in people:
         answers = texts(bot.inbox(who))
-        assert answers.count("✅") == 2, answers  # both presses were answered
+        assert answers.count("✅ Pilihan Anda") == 2, answers  # both presses were answered
 
 
 def test_a_closed_round_unknown_senders_and_crafted_buttons_change_nothing(bot: Harness) -> None:

@@ -138,9 +138,7 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     assert set(ballots) == everyone
     ballot = ballots[employee_id(app, CAN)][-1]
     assert isinstance(ballot.reply, Choices)
-    assert [o.label for o in ballot.reply.options] == [
-        f"{i}. {t}" for i, t in enumerate(THEMES.values(), 1)
-    ]
+    assert [o.label for o in ballot.reply.options] == list(THEMES.values())
     closed = texts(bot.say(REGENCY_CAS["1708"], "/usultema"))
     assert "tidak ada putaran Serawai yang menerima usulan" in closed
     themes = proposals(app)
@@ -156,6 +154,10 @@ def test_a_whole_round(bot: Harness, tmp_path: Path) -> None:
     assert "Pilihan Anda tercatat: Literasi Data untuk Semua" in texts(first_vote)
     changed = bot.say(irfan, payload=vote_payload(rnd.id, themes[THEMES["1702"]].id))
     assert "diubah menjadi: Dashboard Kinerja dengan Looker" in texts(changed)
+    again = bot.last_choices[irfan].reply
+    assert isinstance(again, Choices)
+    marked = [o.label for o in again.options if o.label.startswith("✅")]
+    assert marked == ["✅ Dashboard Kinerja dengan Looker"]  # the ballot again, still pressable
 
     # CAN may see turnout per office, never the running results.
     bot.inbox(CAN)

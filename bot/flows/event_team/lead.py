@@ -76,13 +76,15 @@ def _review_prompt(ctx: Ctx, d: AssignData) -> list[Reply]:
         f"{format_time(d.starts_at)}–{format_time(d.ends_at)} WIB",
         lines=lines,
     )
-    if None in d.picks:
-        text += "\n\n" + ctx.t("event_team.proposal_gaps")
     options: list[tuple[object, str]] = [
         ("accept", ctx.t("event_team.assign_accept")),
         ("swap", ctx.t("event_team.assign_swap")),
         ("manual", ctx.t("event_team.assign_manual")),
     ]
+    if None in d.picks:
+        text += "\n\n" + ctx.t("event_team.proposal_gaps_way")
+        if any(p is not None for p in d.picks):  # a way forward: keep the filled roles now
+            options.insert(1, ("partial", ctx.t("event_team.assign_partial")))
     return [ask(text, AssignState.REVIEW, options)]
 
 
@@ -94,10 +96,12 @@ def _review(ctx: Ctx, d: AssignData, given: UserInput) -> Step:
         return goto(
             AssignState.MEMBER, d.model_copy(update={"picks": picks, "index": 0, "manual": True})
         )
-    if given.choice != "accept":
+    if given.choice == "partial" and any(p is not None for p in d.picks):
+        pass  # the filled roles now; the empty ones stay open for "Bagi peran" later
+    elif given.choice != "accept":
         return retry(ctx.t("core.choose_from_buttons"))
-    if None in d.picks:
-        return retry(ctx.t("event_team.proposal_gaps"))
+    elif None in d.picks:
+        return retry(ctx.t("event_team.proposal_gaps_way"))
     chosen = tuple(
         (role, number, member)
         for (role, number), member in zip(d.slots, d.picks, strict=True)

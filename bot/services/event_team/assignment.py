@@ -201,7 +201,14 @@ def _assign(ctx: ServiceCtx, cmd: lead_flows.AssignSlots) -> list[Reply]:
             ctx.t("event_team.assign_about", id=req.id),
             ctx.t("event_team.assign_told", id=req.id),
         )
-    return [Text(ctx.t("event_team.assign_done", id=req.id))]
+    done = Text(ctx.t("event_team.assign_done", id=req.id))
+    still = [s for _, s in vacant_slots(ctx.session, req)]
+    if not still:
+        return [done]
+    lead = ctx.employee(actor_id(ctx))
+    open_roles = ", ".join(role_name(ctx, lead, s.role) for s in still)
+    later = option_for(ctx, lead, "button_refill", AssignButton(req.id))
+    return [done, Choices(ctx.t("event_team.assign_open", roles=open_roles), (later,))]
 
 
 def tell_member(ctx: ServiceCtx, req: EventRequest, assignment: RoleAssignment, what: str) -> None:

@@ -35,6 +35,8 @@ from storage.serawai import (
 
 # -- step 4: the vote -----------------------------------------------------------------------
 
+CHOSEN = "✅ "  # before the label of a theme the voter has chosen
+
 
 def ballot_replies(
     ctx: ServiceCtx, lang: str, rnd: SerawaiRound, proposals: list[SerawaiProposal]
@@ -64,11 +66,30 @@ def ballot_replies(
         lines=lines,
         closes=format_datetime(rnd.voting_closes_at, lang),
     )
-    options = tuple(
-        Option(f"{i}. {p.title}", VoteButton(rnd.id, p.id).pack())
-        for i, p in enumerate(proposals, 1)
+    return [Text(intro), Choices(how, ballot_options(rnd, proposals, set()))]
+
+
+def ballot_options(
+    rnd: SerawaiRound, proposals: list[SerawaiProposal], chosen: set[int]
+) -> tuple[Option, ...]:
+    """One button per theme, in the ballot's order; the voter's own choices marked ✅."""
+    return tuple(
+        Option(
+            f"{CHOSEN}{p.title}" if p.id in chosen else p.title, VoteButton(rnd.id, p.id).pack()
+        )
+        for p in proposals
     )
-    return [Text(intro), Choices(how, options)]
+
+
+def _ballot_again(ctx: ServiceCtx, rnd: SerawaiRound, said: str, chosen: set[int]) -> Outcome:
+    """The answer to a press: what happened, and the ballot again with its buttons and ✅."""
+    how = (
+        ctx.t("serawai.ballot_change_many", k=len(chosen), n=rnd.max_choices)
+        if rnd.max_choices > 1
+        else ctx.t("serawai.ballot_change_one")
+    )
+    options = ballot_options(rnd, active_proposals(ctx.session, rnd.id), chosen)
+    return Outcome([Choices(f"{said}\n\n{how}", options)])
 
 
 def open_voting(ctx: ServiceCtx, row: Reminder, _overdue: int) -> bool:
@@ -139,7 +160,7 @@ def _locked_ballot(ctx: ServiceCtx, rnd: SerawaiRound, employee_id: int, office_
     touch = (
         update(SerawaiBallot)
         .where(SerawaiBallot.round_id == rnd.id, SerawaiBallot.employee_id == employee_id)
-        .values(changes=SerawaiBallot.changes + 1, updated_at=ctx.now)
+        .values(changes=SerawaiBallot.changes)  # a write that changes nothing: the row lock
         .execution_options(synchronize_session=False)
     )
     if not ctx.session.execute(touch).rowcount:  # type: ignore[attr-defined]
@@ -167,7 +188,11 @@ def _locked_ballot(ctx: ServiceCtx, rnd: SerawaiRound, employee_id: int, office_
 
 
 def vote(ctx: ServiceCtx, pressed: VoteButton) -> Outcome:
-    """Record (or change) the presser's ballot."""
+    """Record (or change) the presser's ballot; answer with the ballot again, choices marked.
+
+    With one choice a press on another theme changes the vote; with up to K a press toggles
+    its theme, and the press that would make K+1 is told the limit.
+    """
     actor = the_actor(ctx)
     rnd = _voting_round(ctx, pressed.round_id)
     proposal = ctx.session.get(SerawaiProposal, pressed.proposal_id)
@@ -184,7 +209,7 @@ def vote(ctx: ServiceCtx, pressed: VoteButton) -> Outcome:
     elif proposal.id in chosen:
         wanted = chosen - {proposal.id}
     elif len(chosen) >= rnd.max_choices:
-        raise UserError(ctx.t("serawai.vote_too_many", n=rnd.max_choices))
+        return _ballot_again(ctx, rnd, ctx.t("serawai.vote_too_many", n=rnd.max_choices), chosen)
     else:
         wanted = chosen | {proposal.id}
     if chosen - wanted:
@@ -196,13 +221,20 @@ def vote(ctx: ServiceCtx, pressed: VoteButton) -> Outcome:
         )
     for proposal_id in sorted(wanted - chosen):
         ctx.session.add(SerawaiVote(ballot_id=ballot_id, proposal_id=proposal_id))
+    if chosen and wanted != chosen:
+        ctx.session.execute(
+            update(SerawaiBallot)
+            .where(SerawaiBallot.id == ballot_id)
+            .values(changes=SerawaiBallot.changes + 1, updated_at=ctx.now)
+            .execution_options(synchronize_session=False)
+        )
     if not wanted:
         ctx.session.execute(delete(SerawaiBallot).where(SerawaiBallot.id == ballot_id))
-        return Outcome([Text(ctx.t("serawai.vote_empty"))])
+        return _ballot_again(ctx, rnd, ctx.t("serawai.vote_empty"), wanted)
     titles = [p.title for p in active_proposals(ctx.session, rnd.id) if p.id in wanted]
     closes = format_datetime(rnd.voting_closes_at, actor.language)
     key = "serawai.vote_changed" if chosen and chosen != wanted else "serawai.vote_recorded"
-    return Outcome([Text(ctx.t(key, choices="; ".join(titles), closes=closes))])
+    return _ballot_again(ctx, rnd, ctx.t(key, choices="; ".join(titles), closes=closes), wanted)
 
 
 def voters(session: Session, round_id: int) -> set[int]:
