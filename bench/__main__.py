@@ -60,17 +60,21 @@ class Bench:
         if "reports" in self.wanted:
             _say("Half-year report...")
             self.rows["reports"] = reports.run()
+            self.done("reports")
         self.inbound()
         if "answers" in self.wanted:
             _say("Time to answer during a broadcast of 600 on sqlite...")
             self.rows["answers"] = answers.run(self.folder)
+            self.done("answers")
         if "scale" in self.wanted and "postgresql" in self.backends:
             _say("National deployment: 16,000 employees, a vote, a broadcast, presses...")
             self.rows["scale"] = scale.run(self.folder)
+            self.done("scale")
         if "tick" in self.wanted:
             for backend in self.backends:
                 _say(f"Scheduler tick on {backend} (a million rows go in first)...")
                 self.rows.setdefault("tick", []).extend(tick.run(backend, self.folder))
+            self.done("tick")
         self.paced_and_rendering()
 
     def inbound(self) -> None:
@@ -82,10 +86,12 @@ class Bench:
                 _say(f"WhatsApp inbound and memory on {backend}...")
                 rows = inbound_whatsapp.run(backend, self.folder, fakes)
                 self.rows.setdefault("whatsapp", []).extend(rows)
+                self.done("whatsapp")
             for backend in self.backends if "telegram" in self.wanted else []:
                 _say(f"Telegram inbound on {backend}...")
                 rows = inbound_telegram.run(backend, self.folder, fakes)
                 self.rows.setdefault("telegram", []).extend(rows)
+                self.done("telegram")
 
     def paced_and_rendering(self) -> None:
         """The fan-outs side by side, then posters and certificates."""
@@ -98,9 +104,15 @@ class Bench:
             }
             for backend, child in children.items():
                 self.rows.setdefault("fanout", []).extend(rows_of(child, logs[backend]))
+            self.done("fanout")
         if "rendering" in self.wanted:
             _say("Posters and 500 certificates...")
             self.rows["rendering"] = rendering.run(self.folder)
+            self.done("rendering")
+
+    def done(self, name: str) -> None:
+        """Print a benchmark's rows as soon as it has them: a run cut short keeps them."""
+        print(table(self.rows.get(name, [])), file=sys.stderr, flush=True)
 
     def table(self) -> str:
         """The rows in NAMES order."""

@@ -95,21 +95,25 @@ async def _press(
             plan.append((url, form, validator.compute_signature(url, form)))
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    in_flight = asyncio.Semaphore(answers.IN_FLIGHT)
+    limits = httpx.Limits(
+        max_connections=answers.IN_FLIGHT, max_keepalive_connections=answers.IN_FLIGHT
+    )
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         began = time.perf_counter()
 
         async def one(k: int, url: str, form: dict[str, str], signature: str) -> None:
             nonlocal errors
             await asyncio.sleep(max(0.0, began + k / PRESS_RATE - time.perf_counter()))
-            started = time.perf_counter()
-            try:
-                response = await client.post(
-                    url, data=form, headers={"X-Twilio-Signature": signature}
-                )
-                errors += response.status_code != 200
-            except httpx.HTTPError:
-                errors += 1
+            started = time.perf_counter()  # pressed now, even if it waits for a connection
+            async with in_flight:
+                try:
+                    response = await client.post(
+                        url, data=form, headers={"X-Twilio-Signature": signature}
+                    )
+                    errors += response.status_code != 200
+                except httpx.HTTPError:
+                    errors += 1
             latencies.append(time.perf_counter() - started)
 
         await asyncio.gather(*(one(k, *item) for k, item in enumerate(plan)))
