@@ -56,6 +56,7 @@ test: $(STAMP) lint typecheck ## every check: lint, types, tests on SQLite and P
 	bash scripts/with-postgres.sh $(PY) -m pytest -q
 
 bench: $(STAMP) ## benchmarks, each figure beside its floor
+	bash scripts/ensure-wrk.sh
 	bash scripts/with-postgres.sh $(PY) -m bench
 
 clean: ## remove the virtual environment and local data

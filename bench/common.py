@@ -305,20 +305,24 @@ def remove(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def fake_platforms(folder: Path) -> Iterator[dict[str, Any]]:
-    """The fake Bot API and Twilio in their own process (bench.fakes); what they serve at."""
-    info = folder / "fakes.json"
+def fake_platforms(folder: Path, *options: str, name: str = "fakes") -> Iterator[dict[str, Any]]:
+    """The fake Bot API and Twilio in their own process (bench.fakes); what they serve at.
+
+    `options` go to bench.fakes (`--twilio-rate`, `--record`): a record is written when the
+    block ends, the process having been stopped.
+    """
+    info = folder / f"{name}.json"
     info.unlink(missing_ok=True)
     with process(
-        [sys.executable, "-m", "bench.fakes", str(info)],
+        [sys.executable, "-m", "bench.fakes", str(info), *options],
         dict(os.environ),
-        log=folder / "fakes.log",
+        log=folder / f"{name}.log",
     ) as child:
         deadline = time.monotonic() + 30
         while not info.exists():
             if child.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
-                    "the fake platforms did not start: " + tail(folder / "fakes.log")
+                    "the fake platforms did not start: " + tail(folder / f"{name}.log")
                 )
             time.sleep(0.05)
         yield dict(json.loads(info.read_text()))

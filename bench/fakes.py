@@ -1,14 +1,18 @@
 """The fake Bot API and fake Twilio in a process of their own, so they load no bench process.
 
-    python -m bench.fakes INFO_FILE
+    python -m bench.fakes INFO_FILE [--twilio-rate PER_SECOND --record FILE]
 
 writes {"bot_api": {...}, "twilio": {...}} to INFO_FILE once both serve, then runs until
-SIGTERM.
+SIGTERM. With `--twilio-rate`, Twilio answers 429 above that many messages a second; with
+`--record`, what Twilio accepted (when, to whom, what) and how many it refused is written to
+FILE at SIGTERM, with this process's CPU seconds, so the platform's own count decides rates.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import resource
 import signal
 import sys
 import threading
@@ -87,16 +91,42 @@ def channel_env(info: dict[str, Any], templates: str = "") -> dict[str, str]:
     }
 
 
-def main() -> int:
+RECORDED_FIELDS = ("To", "Body", "ContentSid")
+
+
+def record(twilio: FakeTwilioAPI) -> dict[str, Any]:
+    """What the fake Twilio accepted and refused, and this process's CPU seconds."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "messages": [
+            {"created": m["created"], **{k: m.get(k) for k in RECORDED_FIELDS}}
+            for m in twilio.messages
+        ],
+        "rate_limited": twilio.rate_limited,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
     """Serve both fakes until SIGTERM."""
+    parser = argparse.ArgumentParser(prog="python -m bench.fakes")
+    parser.add_argument("info", type=Path)
+    parser.add_argument("--twilio-rate", type=float)
+    parser.add_argument("--record", type=Path)
+    args = parser.parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with FakeBotAPI() as bot_api, FakeTwilioAPI() as twilio:
-        target = Path(sys.argv[1])
-        partial = target.with_suffix(".part")
+        if args.twilio_rate:
+            twilio.enforce_rate_limit(args.twilio_rate)
+        partial = args.info.with_suffix(".part")
         partial.write_text(json.dumps(describe(bot_api, twilio)))
-        partial.replace(target)
+        partial.replace(args.info)
         stop.wait()
+        if args.record is not None:
+            partial = args.record.with_suffix(".part")
+            partial.write_text(json.dumps(record(twilio)))
+            partial.replace(args.record)
     return 0
 
 

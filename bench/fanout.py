@@ -53,7 +53,7 @@ def remind(ctx: ServiceCtx, row: Reminder, overdue: int) -> bool:
 def _schedule(app: App, employee_ids: list[int]) -> None:
     now = app.clock()
     with transaction(app.sessions) as session:
-        ctx = ServiceCtx(app=app, session=session, now=now)
+        ctx = ServiceCtx(env=app.env, session=session, now=now)
         for employee_id in employee_ids:
             ctx.schedule(f"fanout:{employee_id}", KIND, now, employee_id=employee_id)
 

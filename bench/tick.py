@@ -127,7 +127,7 @@ def _trials(app: App, employee_ids: list[int], label: str) -> list[float]:
     for trial in range(TRIALS):
         now = app.clock()
         with transaction(app.sessions) as session:
-            ctx = ServiceCtx(app=app, session=session, now=now)
+            ctx = ServiceCtx(env=app.env, session=session, now=now)
             for i in range(DUE):
                 ctx.schedule(
                     f"due:{label}:{trial}:{i}",

@@ -226,6 +226,7 @@ class _Turn:
         self.now = app.clock()
         self.replies: list[Reply] = []
         self.command: str | None = None  # the command this turn runs, if any
+        self._validated: tuple[object, FlowData | None] = (None, None)  # conv.data, its model
 
     # -- the turn -------------------------------------------------------------------------
 
@@ -422,7 +423,8 @@ class _Turn:
         try:
             if flow is None or conv.state not in flow.states:
                 raise ValueError("unknown flow or state")
-            flow.load(conv.data)
+            # Kept for the step: validated once, not again when the flow handles the input.
+            self._validated = (conv.data, flow.load(conv.data))
             for entry in conv.history:
                 if entry[0] not in flow.states:
                     raise ValueError("unknown state in history")
@@ -540,9 +542,17 @@ class _Turn:
         self.conv.history = []
         self.replies.extend(flow.states[flow.start].prompt(self._ctx(flow), data))
 
+    def _data(self, flow: Flow[Any]) -> FlowData:
+        """The conversation's data as the flow's model; validated once a step."""
+        raw, loaded = self._validated
+        if loaded is not None and raw is self.conv.data:
+            return loaded
+        data: FlowData = flow.load(self.conv.data)
+        return data
+
     def _flow_input(self, flow: Flow[Any], user_input: UserInput) -> None:
         state_name = str(self.conv.state)
-        data = flow.load(self.conv.data)
+        data = self._data(flow)
         step = flow.states[state_name].handle(self._ctx(flow), data, user_input)
         self._apply(flow, state_name, data, step)
 
@@ -621,7 +631,7 @@ class _Turn:
 
     def _reprompt(self, flow: Flow[Any] | None) -> None:
         if flow is not None and self.conv.state is not None:
-            data = flow.load(self.conv.data)
+            data = self._data(flow)
             self.replies.extend(flow.states[self.conv.state].prompt(self._ctx(flow), data))
 
     def _menu(self) -> None:

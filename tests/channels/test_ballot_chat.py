@@ -161,7 +161,7 @@ async def test_a_vote_a_change_and_a_second_choice_by_button_on_whatsapp(running
         ballot = next(m for m in reversed(mine) if bot.twilio.content_of(m))
         label = next(x for x in bot.twilio.shown(ballot)[1] if x.removeprefix("✅ ") == title)
         form = bot.twilio.press(ballot, label)
-        extra = {k: form[k] for k in form if k.startswith(("Button", "List"))}
+        extra: dict[str, Any] = {k: v for k, v in form.items() if k.startswith(("Button", "List"))}
         response = await bot.whatsapp(form["Body"], phone=IRFAN_PHONE, **extra)
         assert response.status_code == 200
         await bot.deliver()
