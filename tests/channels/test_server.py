@@ -409,7 +409,8 @@ async def test_two_senders_on_one_database_send_each_message_once(running: Bot) 
     assert len(texts) == 120
     assert len(set(texts)) == 120
     assert sum(s.stats.sent for s in senders) == 120
-    assert all(s.stats.sent > 0 for s in senders) or running.app.engine.dialect.name == "sqlite"
+    # Which sender takes how many is the scheduler's business (one may claim them all while
+    # the other waits on its lock): what holds is that every message went once.
 
 
 async def test_a_user_who_blocked_the_bot_fails_for_good_and_admins_hear_of_it(
