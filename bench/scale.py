@@ -82,13 +82,15 @@ class Presses:
 async def _press(
     bases: list[str], twilio: dict[str, Any], round_id: int, proposals: list[int]
 ) -> Presses:
-    """Every voter presses their theme twice, PRESS_RATE presses a second, whatever the
+    """Every voter presses a theme, then another, PRESS_RATE presses a second, whatever the
     answers take (an open loop, as people do not wait for each other)."""
     validator = RequestValidator(twilio["auth_token"])
     plan = []
     for second in (False, True):
         for voter in range(VOTERS):
-            payload = encode("srw", "v", round_id, proposals[voter % len(proposals)])
+            # The second press is on the next theme: a change of vote, counted once.
+            theme = proposals[(voter + int(second)) % len(proposals)]
+            payload = encode("srw", "v", round_id, theme)
             form = webhook_form(twilio["account_sid"], bench_phone(voter), "", payload)
             base = bases[(voter + second) % len(bases)]
             url = f"{base}/whatsapp/inbound"
