@@ -20,10 +20,10 @@ from bot.server import Runtime
 from storage.db import transaction
 from storage.seed import seed_demo
 from tests.fakes.bot_api import FakeBotAPI
-from tests.fakes.twilio_api import FakeTwilioAPI
+from tests.fakes.twilio_api import BOT_NUMBER, FakeTwilioAPI
 
 PUBLIC_BASE_URL = "https://canbot.example.id"
-WHATSAPP_FROM = "whatsapp:+14155238886"
+WHATSAPP_FROM = BOT_NUMBER
 OPENER_SID = "HX" + "a1" * 16
 ALERT_SID = "HX" + "b2" * 16
 TEMPLATES = f"opener={OPENER_SID},admin_alert={ALERT_SID}"

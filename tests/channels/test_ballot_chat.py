@@ -7,6 +7,7 @@ WhatsApp through the signed webhook and the fake Twilio, the themes chosen by ty
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -107,22 +108,20 @@ async def _press(bot: Bot, title: str) -> tuple[str, tuple[str, ...]]:
     return _tg_shape(answer)
 
 
-async def test_a_vote_a_change_and_a_second_choice_by_button_on_telegram(running: Bot) -> None:
-    bot = running
-    single = _voting(bot, choices=1, channel="telegram")
-    await bot.deliver()
-    ballot = _last_keyboard(bot)
-    assert [b["text"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row] == list(
-        THEMES
-    )
+Press = Callable[[str], Awaitable[tuple[str, tuple[str, ...]]]]
 
-    text, labels = await _press(bot, "Dashboard Kinerja")
+
+async def _choose_change_then_two(bot: Bot, press: Press, single: int, channel: str) -> int:
+    """On the open one-choice round `single`: a theme chosen, then changed, each answered
+    with the ballot again, the choice marked. Then a round of two choices: two chosen, a
+    third told the limit. Returns the two-choice round's id."""
+    text, labels = await press("Dashboard Kinerja")
     assert "Pilihan Anda tercatat: Dashboard Kinerja" in text
     assert "pilih tema lain" in text  # how to change it, with the buttons to do so
     assert labels == ("Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
     assert _chosen(bot, single) == ["Dashboard Kinerja"]
 
-    text, labels = await _press(bot, "Arsip Digital")
+    text, labels = await press("Arsip Digital")
     assert "diubah menjadi: Arsip Digital" in text
     assert labels == ("Literasi Data untuk Semua", "Dashboard Kinerja", "✅ Arsip Digital")
     assert _chosen(bot, single) == ["Arsip Digital"]
@@ -132,28 +131,40 @@ async def test_a_vote_a_change_and_a_second_choice_by_button_on_telegram(running
         session.execute(
             update(SerawaiRound).where(SerawaiRound.id == single).values(status="cancelled")
         )
-    double = _voting(bot, choices=2, channel="telegram")
+    double = _voting(bot, choices=2, channel=channel)
     await bot.deliver()
-    await _press(bot, "Literasi Data untuk Semua")
-    text, labels = await _press(bot, "Dashboard Kinerja")
+    await press("Literasi Data untuk Semua")
+    text, labels = await press("Dashboard Kinerja")
     assert "Literasi Data untuk Semua; Dashboard Kinerja" in text
     assert "2 dari paling banyak 2" in text
     assert labels == ("✅ Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
-    text, labels = await _press(bot, "Arsip Digital")  # a third: told the limit
+    text, labels = await press("Arsip Digital")  # a third: told the limit
     assert "sudah memilih 2 tema" in text
     assert labels == ("✅ Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
-    text, labels = await _press(bot, "✅ Literasi Data untuk Semua")  # pressed again: undone
+    assert _chosen(bot, double) == ["Dashboard Kinerja", "Literasi Data untuk Semua"]
+    return double
+
+
+async def test_a_vote_a_change_and_a_second_choice_by_button_on_telegram(running: Bot) -> None:
+    bot = running
+    single = _voting(bot, choices=1, channel="telegram")
+    await bot.deliver()
+    ballot = _last_keyboard(bot)
+    assert [b["text"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row] == list(
+        THEMES
+    )
+
+    async def press(title: str) -> tuple[str, tuple[str, ...]]:
+        return await _press(bot, title)
+
+    double = await _choose_change_then_two(bot, press, single, "telegram")
+    _, labels = await press("✅ Literasi Data untuk Semua")  # pressed again: undone
     assert labels == ("Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
     assert _chosen(bot, double) == ["Dashboard Kinerja"]
 
 
 async def test_a_vote_a_change_and_a_second_choice_by_button_on_whatsapp(running: Bot) -> None:
     bot = running
-
-    async def say(text: str) -> tuple[str, tuple[str, ...]]:
-        assert (await bot.whatsapp(text, phone=IRFAN_PHONE)).status_code == 200
-        await bot.deliver()
-        return _wa_shape(bot.twilio, bot.twilio.messages[-1])
 
     async def tap(title: str) -> tuple[str, tuple[str, ...]]:
         """Tap the theme's button under the newest ballot in Irfan's chat, as Twilio posts it."""
@@ -167,30 +178,12 @@ async def test_a_vote_a_change_and_a_second_choice_by_button_on_whatsapp(running
         await bot.deliver()
         return _wa_shape(bot.twilio, bot.twilio.messages[-1])
 
-    await say("menu")  # inside WhatsApp's 24-hour window, the ballot goes out as it is
+    # Inside WhatsApp's 24-hour window, the ballot goes out as it is.
+    assert (await bot.whatsapp("menu", phone=IRFAN_PHONE)).status_code == 200
+    await bot.deliver()
     single = _voting(bot, choices=1, channel="whatsapp")
     await bot.deliver()
     mine = [m for m in bot.twilio.messages if m.get("To") == f"whatsapp:{IRFAN_PHONE}"]
     assert _wa_shape(bot.twilio, mine[-1])[1] == THEMES
 
-    text, labels = await tap("Dashboard Kinerja")
-    assert "Pilihan Anda tercatat: Dashboard Kinerja" in text
-    assert labels == ("Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
-    text, labels = await tap("Arsip Digital")
-    assert "diubah menjadi: Arsip Digital" in text
-    assert labels == ("Literasi Data untuk Semua", "Dashboard Kinerja", "✅ Arsip Digital")
-    assert _chosen(bot, single) == ["Arsip Digital"]
-
-    with transaction(bot.app.sessions) as session:
-        session.execute(
-            update(SerawaiRound).where(SerawaiRound.id == single).values(status="cancelled")
-        )
-    double = _voting(bot, choices=2, channel="whatsapp")
-    await bot.deliver()
-    await tap("Literasi Data untuk Semua")
-    text, labels = await tap("Dashboard Kinerja")
-    assert "Literasi Data untuk Semua; Dashboard Kinerja" in text
-    assert labels == ("✅ Literasi Data untuk Semua", "✅ Dashboard Kinerja", "Arsip Digital")
-    text, labels = await tap("Arsip Digital")
-    assert "sudah memilih 2 tema" in text
-    assert _chosen(bot, double) == ["Dashboard Kinerja", "Literasi Data untuk Semua"]
+    await _choose_change_then_two(bot, tap, single, "whatsapp")

@@ -26,7 +26,7 @@ from scheduler import run_due
 from storage.db import make_engine, make_session_factory, transaction
 from storage.models import Employee
 from storage.seed import seed_demo
-from tests.channels.conftest import PUBLIC_BASE_URL, WHATSAPP_FROM
+from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.test_server import _settings
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
@@ -58,14 +58,7 @@ class Server:
             pass
 
     async def whatsapp(self, text: str, sid: str) -> None:
-        form = {
-            "MessageSid": sid,
-            "AccountSid": self.twilio.account_sid,
-            "From": f"whatsapp:{IRFAN_PHONE}",
-            "To": WHATSAPP_FROM,
-            "Body": text,
-            "NumMedia": "0",
-        }
+        form = self.twilio.incoming(IRFAN_PHONE, text, sid=sid)
         signature = RequestValidator(self.twilio.auth_token).compute_signature(
             f"{PUBLIC_BASE_URL}/whatsapp/inbound", form
         )

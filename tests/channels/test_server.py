@@ -35,7 +35,6 @@ from storage.models import Employee, InboundLedger, OutboxMessage
 from storage.seed import seed_demo
 from tests.channels.conftest import (
     PUBLIC_BASE_URL,
-    WHATSAPP_FROM,
     both_settings,
     demo_runtime,
     drain,
@@ -65,7 +64,6 @@ class Bot:
         self.bot_api = bot_api
         self.twilio = twilio
         self.validator = RequestValidator(twilio.auth_token)
-        self.sids = 0
 
     async def whatsapp(
         self,
@@ -77,16 +75,7 @@ class Bot:
         **extra: str,
     ) -> httpx.Response:
         """POST a signed Twilio webhook, as Twilio would."""
-        self.sids += 1
-        form = {
-            "MessageSid": sid or f"SM{self.sids:032x}",
-            "AccountSid": self.twilio.account_sid,
-            "From": f"whatsapp:{phone}",
-            "To": WHATSAPP_FROM,
-            "Body": text,
-            "NumMedia": "0",
-            **extra,
-        }
+        form = self.twilio.incoming(phone, text, sid=sid, **extra)
         url = f"{PUBLIC_BASE_URL}/whatsapp/inbound"
         signature = self.validator.compute_signature(url, form)
         headers = {"X-Twilio-Signature": "forged" if forged else signature}

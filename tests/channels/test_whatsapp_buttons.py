@@ -28,7 +28,7 @@ from storage.db import transaction
 from storage.models import Employee
 from storage.seed import seed_demo
 from storage.serawai import SerawaiBallot, SerawaiVote
-from tests.channels.conftest import PUBLIC_BASE_URL, WHATSAPP_FROM
+from tests.channels.conftest import PUBLIC_BASE_URL
 from tests.channels.conftest import drain as deliver
 from tests.fakes.twilio_api import FakeTwilioAPI
 from tests.serawai.support import (
@@ -57,7 +57,6 @@ class WhatsAppBot:
         self.http = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=asgi), base_url=PUBLIC_BASE_URL
         )
-        self.sids = 0
 
     async def post(self, form: dict[str, str]) -> httpx.Response:
         """POST a webhook signed as Twilio signs it, then let the bot answer."""
@@ -68,16 +67,7 @@ class WhatsAppBot:
 
     async def say(self, text: str, phone: str = VOTER_PHONE) -> httpx.Response:
         """A typed WhatsApp message."""
-        self.sids += 1
-        form = {
-            "MessageSid": f"SM{self.sids:032x}",
-            "AccountSid": self.twilio.account_sid,
-            "From": f"whatsapp:{phone}",
-            "To": WHATSAPP_FROM,
-            "Body": text,
-            "NumMedia": "0",
-        }
-        return await self.post(form)
+        return await self.post(self.twilio.incoming(phone, text))
 
     async def deliver(self) -> None:
         """Let WhatsApp messages in hand end, then the sender drain everything due."""

@@ -14,7 +14,6 @@ from tests.e2e.test_run import _free_port, _wait, run_env, seed_demo, start_run
 from tests.fakes.bot_api import FakeBotAPI
 from tests.fakes.twilio_api import FakeTwilioAPI
 
-WHATSAPP_FROM = "whatsapp:+14155238886"
 IRFAN_PHONE = "+6281200000021"
 SECRET_TEXT = "kabar rahasia Bengkulu 4821"
 
@@ -39,14 +38,7 @@ def test_json_logs_of_a_conversation_parse_and_hold_no_name_phone_or_message(
             assert _wait(lambda: _ready(base)), "the server never became ready"
             validator = RequestValidator(twilio.auth_token)
             for number, text in enumerate(["menu", SECRET_TEXT, "/bahasa", "2"], start=1):
-                form = {
-                    "MessageSid": f"SM{number:032x}",
-                    "AccountSid": twilio.account_sid,
-                    "From": f"whatsapp:{IRFAN_PHONE}",
-                    "To": WHATSAPP_FROM,
-                    "Body": text,
-                    "NumMedia": "0",
-                }
+                form = twilio.incoming(IRFAN_PHONE, text, sid=f"SM{number:032x}")
                 signature = validator.compute_signature(f"{base}/whatsapp/inbound", form)
                 response = httpx.post(
                     f"{base}/whatsapp/inbound",

@@ -56,6 +56,8 @@ from tests.fakes._server import (
 )
 
 # The Messages part of Twilio's OpenAPI description, kept beside this file (see its README).
+# The sandbox number the tests give the bot as its WhatsApp sender.
+BOT_NUMBER = "whatsapp:+14155238886"
 SPEC_PATH = Path(__file__).resolve().parent / "twilio" / "twilio_api_v2010.messages.json"
 # The full description, shared with the other checkouts when present.
 SHARED_SPEC_PATH = (
@@ -462,6 +464,21 @@ class FakeTwilioAPI:
             return reply["body"], tuple(a["title"] for a in reply["actions"])
         picker = types["twilio/list-picker"]
         return picker["body"], tuple(i.get("description") or i["item"] for i in picker["items"])
+
+    def incoming(
+        self, phone: str, text: str = "", *, sid: str | None = None, **extra: str
+    ) -> dict[str, str]:
+        """The webhook form Twilio posts when `phone` writes `text` to the bot's number;
+        `extra` adds or replaces fields (media, a button's payload, a location)."""
+        return {
+            "MessageSid": sid or "SM" + secrets.token_hex(16),
+            "AccountSid": self.account_sid,
+            "From": f"whatsapp:{phone}",
+            "To": BOT_NUMBER,
+            "Body": text,
+            "NumMedia": "0",
+            **extra,
+        }
 
     def press(
         self, message: dict[str, Any], label: str, *, message_sid: str | None = None
