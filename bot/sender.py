@@ -195,9 +195,12 @@ class Sender:
         return claimed
 
     async def _take(self, channel: Channel, size: int) -> int:
-        """Claim up to `size` messages and hand each to its recipient's chain."""
-        rows = await asyncio.to_thread(self._claim, channel, size)
-        if len(rows) < size:  # nothing more is due: claim again when told or at the poll
+        """Claim up to `size` messages and hand each to its recipient's chain; how many were
+        claimed (sent from here, or held in the claim)."""
+        claimed, rows = await asyncio.to_thread(self._claim, channel, size)
+        # Nothing more is due: claim again when told or at the poll. Rows held in the claim
+        # planned their openers, due now: those are claimed straight away.
+        if claimed < size and claimed == len(rows):
             self.drained.add(channel)
         for item in rows:
             key = (channel, item[1].recipient)
@@ -211,15 +214,20 @@ class Sender:
             task = asyncio.create_task(self._send_chain(channel, key, chain))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-        return len(rows)
+        return claimed
 
     async def _settle(self) -> None:
         """Wait until every chain has sent what it was handed."""
         while self.tasks:
             await asyncio.gather(*self.tasks)
 
-    def _claim(self, channel: Channel, size: int) -> list[tuple[int, Delivery]]:
+    def _claim(self, channel: Channel, size: int) -> tuple[int, list[tuple[int, Delivery]]]:
+        """Claim up to `size` due rows: (how many were claimed, those to send). A row the
+        channel would only hold (WhatsApp's window is closed) is held here, in the claim's
+        transaction: a broadcast to people outside the window costs one commit a claim,
+        not one a person, and none of the platform's rate."""
         now = self.app.clock()
+        holds = self.channels[channel].holds
         # Bulk's share accrues claim by claim, so even one-at-a-time claims give it its turn.
         self.bulk_credit[channel] += size * self.app.settings.outbox_bulk_share
         room = min(size, int(self.bulk_credit[channel]))
@@ -234,19 +242,19 @@ class Sender:
             deliveries = []
             for row in rows:
                 seen = last_inbound.get(row.employee_id) if row.employee_id else None
-                deliveries.append(
-                    (
-                        row.id,
-                        Delivery(
-                            recipient=row.recipient,
-                            reply=reply_from_dict(row.payload),
-                            kind=row.kind,
-                            outbox_id=row.id,
-                            last_inbound_at=seen.timestamp() if seen else None,
-                        ),
-                    )
+                delivery = Delivery(
+                    recipient=row.recipient,
+                    reply=reply_from_dict(row.payload),
+                    kind=row.kind,
+                    outbox_id=row.id,
+                    last_inbound_at=seen.timestamp() if seen else None,
                 )
-            return deliveries
+                if holds(delivery):
+                    held.hold(session, self.app.catalog, row.id, now)
+                    self._settled(session, row.id)
+                else:
+                    deliveries.append((row.id, delivery))
+            return len(rows), deliveries
 
     async def _send_chain(
         self, channel: Channel, key: tuple[Channel, str], chain: deque[tuple[int, Delivery]]
@@ -256,19 +264,9 @@ class Sender:
         try:
             while chain:
                 row_id, delivery = chain[0]
-                interval = pace.per_chat_interval
-                if pace.group_per_minute and delivery.recipient.startswith("-"):
-                    interval = max(interval, 60.0 / pace.group_per_minute)
-                last = self.last_to.get(key)
-                wait = 0.0 if last is None else last + interval - self.clock.now()
-                if wait > 0:
-                    self.ready[channel] -= 1
-                    try:
-                        await self.clock.sleep(wait)
-                    finally:
-                        self.ready[channel] += 1
-                await self.limiters[channel].wait()
-                self.last_to[key] = self.clock.now()
+                # A message kept for later (WhatsApp's window) is not sent: no rate spent.
+                if not self.channels[channel].holds(delivery):
+                    await self._pace(channel, key, delivery, pace)
                 try:
                     await self._send_one(channel, row_id, delivery)
                 except Exception:  # the row stays claimed and is released as a stuck send
@@ -280,6 +278,24 @@ class Sender:
             self.ready[channel] -= 1
             self.in_hand[channel] -= len(chain)
             del self.chains[key]
+
+    async def _pace(
+        self, channel: Channel, key: tuple[Channel, str], delivery: Delivery, pace: Pace
+    ) -> None:
+        """Wait for the chat's interval and the channel's rate; not counted ready meanwhile."""
+        interval = pace.per_chat_interval
+        if pace.group_per_minute and delivery.recipient.startswith("-"):
+            interval = max(interval, 60.0 / pace.group_per_minute)
+        last = self.last_to.get(key)
+        wait = 0.0 if last is None else last + interval - self.clock.now()
+        if wait > 0:
+            self.ready[channel] -= 1
+            try:
+                await self.clock.sleep(wait)
+            finally:
+                self.ready[channel] += 1
+        await self.limiters[channel].wait()
+        self.last_to[key] = self.clock.now()
 
     async def _send_one(self, channel: Channel, row_id: int, delivery: Delivery) -> None:
         try:

@@ -57,5 +57,10 @@ class ChannelSender(Protocol):
         """Deliver one reply; return the platform's message id; raise a SendError on failure."""
         ...
 
+    def holds(self, delivery: Delivery) -> bool:
+        """True when `send` would only raise HoldSendError: the message is kept, not sent,
+        so it takes none of the platform's rate and none of the chat's pacing."""
+        ...
+
 
 InboundSink = Callable[[Inbound], Awaitable[None]]

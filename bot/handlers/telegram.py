@@ -563,6 +563,10 @@ class TelegramSender:
         self._last_sent: dict[int | str, float] = {}
         self._reply_keyboard: set[int | str] = set()  # chats showing a contact button
 
+    def holds(self, delivery: Delivery) -> bool:
+        """Telegram has no window: nothing is held."""
+        return False
+
     async def send(self, delivery: Delivery) -> str:
         """Deliver one reply; return the (last) Telegram message id."""
         chat_id = _chat_id(delivery.recipient)

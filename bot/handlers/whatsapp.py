@@ -551,11 +551,15 @@ class WhatsAppSender:
         last = delivery.last_inbound_at
         return last is None or self._clock() - last > self._window
 
+    def holds(self, delivery: Delivery) -> bool:
+        """Outside the window, everything but a template kind waits for the person."""
+        return delivery.kind not in TEMPLATE_KINDS and self._outside_window(delivery)
+
     def _render(self, delivery: Delivery) -> list[dict[str, Any]]:
         reply = delivery.reply
+        if self.holds(delivery):
+            raise HoldSendError("outside the 24-hour window: held until it opens")
         if delivery.kind == "opener" or self._outside_window(delivery):
-            if delivery.kind not in TEMPLATE_KINDS:
-                raise HoldSendError("outside the 24-hour window: held until it opens")
             content_sid = self._templates.get(delivery.kind)
             if not content_sid:
                 raise PermanentSendError(

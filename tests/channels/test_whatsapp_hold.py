@@ -24,7 +24,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.app import App
 from bot.buttons import CommandButton
-from bot.messages import Choices, Document, Image, Option, Reply, Text
+from bot.messages import Channel, Choices, Document, Image, Option, Reply, Text
 from bot.server import Runtime
 from bot.services.context import ServiceCtx
 from storage.db import transaction
@@ -33,7 +33,6 @@ from tests.channels.conftest import (
     ALERT_SID,
     OPENER_SID,
     PUBLIC_BASE_URL,
-    WHATSAPP_FROM,
     both_settings,
     demo_runtime,
     drain,
@@ -60,7 +59,6 @@ class Bot:
             transport=httpx.ASGITransport(app=asgi), base_url=PUBLIC_BASE_URL
         )
         self.validator = RequestValidator(twilio.auth_token)
-        self.sids = 0
         self.seen = 0
 
     async def post(self, path: str, form: dict[str, str]) -> httpx.Response:
@@ -68,16 +66,7 @@ class Bot:
         return await self.http.post(path, data=form, headers={"X-Twilio-Signature": signature})
 
     async def whatsapp(self, phone: str, text: str, **extra: str) -> None:
-        self.sids += 1
-        form = {
-            "MessageSid": f"SM{self.sids:032x}",
-            "AccountSid": self.twilio.account_sid,
-            "From": f"whatsapp:{phone}",
-            "To": WHATSAPP_FROM,
-            "Body": text,
-            "NumMedia": "0",
-            **extra,
-        }
+        form = self.twilio.incoming(phone, text, **extra)
         response = await self.post("/whatsapp/inbound", form)
         assert response.status_code == 200
 
@@ -217,6 +206,22 @@ async def test_outside_the_window_one_opener_then_buka_delivers_everything_in_or
     await bot.deliver()
     (profile,) = bot.new()
     assert "Ratna Dewi" in (profile.param("Body") or "")
+
+
+async def test_held_messages_take_none_of_the_platforms_rate(bot: Bot) -> None:
+    sender = bot.runtime.sender
+    assert sender is not None
+    limiter = sender.limiters[Channel.WHATSAPP]
+    before = limiter.granted
+    _queue_three(bot)
+    await bot.deliver()
+
+    (opener,) = bot.new()
+    assert opener.param("ContentSid") == OPENER_SID
+    assert [s for _, s, _ in bot.statuses(RATNA)] == ["held", "held", "held", "sent"]
+    # One message went, so one slot of Twilio's rate was spent: a broadcast to people
+    # outside the window goes out at the whole rate, as openers.
+    assert limiter.granted - before == 1
 
 
 async def test_writing_anything_opens_too_and_the_answer_comes_after_the_held(
