@@ -152,13 +152,41 @@ OFFICE_OPENS = time(8)  # WIB: follow-ups (chasers) go out between these hours
 OFFICE_CLOSES = time(16)
 
 
-def after_quiet_hours(moment: datetime) -> datetime:
-    """`moment`, or 06.00 WIB after it when it falls between 21.00 and 06.00 WIB."""
-    local = to_wib(moment)
-    if QUIET_UNTIL <= local.time() < QUIET_FROM:
+QuietHours = tuple[time, time] | None  # (from, until) in WIB; None: no quiet hours
+
+
+def after_quiet_hours(moment: datetime, quiet: QuietHours = (QUIET_FROM, QUIET_UNTIL)) -> datetime:
+    """`moment`, or the end of the quiet hours (06.00 WIB unless configured) when it falls
+    inside them (21.00 to 06.00 WIB unless configured)."""
+    if quiet is None:
         return moment
-    day = local.date() + timedelta(days=1) if local.time() >= QUIET_FROM else local.date()
-    return wib_to_utc(day, QUIET_UNTIL)
+    start, end = quiet
+    local = to_wib(moment)
+    now = local.time()
+    overnight = start > end
+    inside = (now >= start or now < end) if overnight else (start <= now < end)
+    if not inside:
+        return moment
+    day = local.date() + timedelta(days=1) if overnight and now >= start else local.date()
+    return wib_to_utc(day, end)
+
+
+def parse_quiet_hours(text: str) -> QuietHours:
+    """ "21.00-06.00" (or "21:00-06:00") as (from, until); "" for none. ValueError otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        start, end = (
+            time.fromisoformat(part.strip().replace(".", ":").zfill(5)) for part in text.split("-")
+        )
+    except ValueError:
+        raise ValueError(
+            f"quiet hours {text!r}: write them as 21.00-06.00, or leave empty"
+        ) from None
+    if start == end:
+        raise ValueError(f"quiet hours {text!r}: the start and the end are the same")
+    return start, end
 
 
 def format_date(day: date, lang: str = "id") -> str:

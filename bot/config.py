@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar import QuietHours, parse_quiet_hours
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str = ""
     twilio_api_base_url: str = ""
     twilio_messages_per_second: float = 1.0
+    # WIB hours in which nothing proactive goes out (what falls due waits for their end);
+    # "" for none. Answers to a person's own message always go at once.
+    quiet_hours: str = "21.00-06.00"
     # The share of send slots bulk messages (broadcasts, ballots) keep while answers wait.
     outbox_bulk_share: float = Field(default=0.2, ge=0.0, le=1.0)
     # Content SIDs of approved templates, for outside the 24-hour window (bot/held.py):
@@ -76,6 +81,17 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
+    @property
+    def quiet_window(self) -> QuietHours:
+        """The quiet hours as (from, until) in WIB, or None."""
+        return parse_quiet_hours(self.quiet_hours)
 
     @field_validator("backup_dir", mode="before")
     @classmethod

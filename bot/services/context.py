@@ -156,7 +156,7 @@ class ServiceCtx:
             employee_id=row.id,
             kind=kind,
             key=key,
-            earliest=None if own else after_quiet_hours(self.now),
+            earliest=None if own else after_quiet_hours(self.now, self.settings.quiet_window),
             notice_id=self.notice_id,
             lane=lane,
             expires_at=expires_at or self.valid_until,

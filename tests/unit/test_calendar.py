@@ -1,10 +1,19 @@
 """The working-day calendar knows Indonesian holidays and cuti bersama."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
+from pydantic import ValidationError
 
-from bot.calendar import WorkCalendar, format_date, format_datetime
+from bot.calendar import (
+    WorkCalendar,
+    after_quiet_hours,
+    format_date,
+    format_datetime,
+    parse_quiet_hours,
+    wib_to_utc,
+)
+from bot.config import Settings
 
 CAL = WorkCalendar()
 
@@ -70,3 +79,37 @@ def test_dates_are_shown_in_indonesian(day: date, lang: str, shown: str) -> None
 def test_times_are_shown_in_wib() -> None:
     moment = datetime(2025, 4, 7, 2, 0, tzinfo=UTC)
     assert format_datetime(moment) == "Senin, 7 April 2025 pukul 09.00 WIB"
+
+
+# (WIB wall time of the moment, quiet hours as configured) -> WIB wall time it may go out.
+QUIET_CASES = [
+    ("2025-04-07 20:59", "21.00-06.00", "2025-04-07 20:59"),
+    ("2025-04-07 21:00", "21.00-06.00", "2025-04-08 06:00"),
+    ("2025-04-07 23:30", "21.00-06.00", "2025-04-08 06:00"),
+    ("2025-04-08 02:00", "21.00-06.00", "2025-04-08 06:00"),
+    ("2025-04-08 06:00", "21.00-06.00", "2025-04-08 06:00"),
+    ("2025-04-08 05:00", "22:30-05:15", "2025-04-08 05:15"),
+    ("2025-04-07 22:45", "22:30-05:15", "2025-04-08 05:15"),
+    ("2025-04-07 12:30", "12.00-13.00", "2025-04-07 13:00"),  # a quiet hour within a day
+    ("2025-04-07 13:00", "12.00-13.00", "2025-04-07 13:00"),
+    ("2025-04-07 23:30", "", "2025-04-07 23:30"),  # none configured: at once
+]
+
+
+@pytest.mark.parametrize(("at", "quiet", "goes"), QUIET_CASES)
+def test_proactive_messages_wait_for_the_end_of_the_configured_quiet_hours(
+    at: str, quiet: str, goes: str
+) -> None:
+    def instant(text: str) -> datetime:
+        day, clock = text.split()
+        return wib_to_utc(date.fromisoformat(day), time.fromisoformat(clock))
+
+    assert after_quiet_hours(instant(at), parse_quiet_hours(quiet)) == instant(goes)
+
+
+def test_quiet_hours_are_the_night_unless_configured() -> None:
+    assert Settings(_env_file=None).quiet_window == (time(21), time(6))
+    assert Settings(_env_file=None, quiet_hours="").quiet_window is None
+    for wrong in ("21-06", "malam", "21.00-21.00", "25.00-06.00"):
+        with pytest.raises(ValidationError, match="quiet hours"):
+            Settings(_env_file=None, quiet_hours=wrong)
