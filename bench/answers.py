@@ -49,10 +49,10 @@ from bot.app import build_app
 from bot.calendar import utcnow
 from bot.config import Settings
 from bot.messages import Channel, Text
-from bot.payload import encode
 from bot.services.context import ServiceCtx
+from bot.services.serawai.buttons import VoteButton
 from storage.db import make_engine, transaction
-from storage.models import Employee, Lane, OutboxMessage
+from storage.models import Employee, Lane, OutboxMessage, OutboxStatus
 from storage.seed import DEMO_PEOPLE
 
 BROADCAST_SID = "HX" + "d4" * 16
@@ -209,20 +209,22 @@ def press(
 def vote_plan(people: range, round_id: int, proposals: list[int]) -> list[tuple[str, str]]:
     """Each bench employee of `people` presses a theme of the round."""
     return [
-        (bench_phone(i), encode("srw", "v", round_id, proposals[i % len(proposals)]))
+        (bench_phone(i), VoteButton(round_id, proposals[i % len(proposals)]).pack())
         for i in people
     ]
 
 
 def outbox_progress(engine: Engine) -> tuple[int, int]:
-    """(rows, rows done with: sent, failed, or held with its opener queued)."""
+    """(rows, rows done with: neither waiting nor being sent; a held row's opener is queued,
+    a cancelled one was taken back on purpose)."""
     with engine.connect() as conn:
         rows = conn.scalar(select(func.count()).select_from(OutboxMessage)) or 0
+        waiting = (OutboxStatus.PENDING, OutboxStatus.SENDING)
         done = (
             conn.scalar(
                 select(func.count())
                 .select_from(OutboxMessage)
-                .where(OutboxMessage.status.in_(("sent", "failed", "held")))
+                .where(OutboxMessage.status.not_in(waiting))
             )
             or 0
         )

@@ -43,8 +43,8 @@ from bench.common import (
 from bench.fakes import webhook_form
 from bot.calendar import utcnow
 from bot.flows.serawai.rules import rank_themes
-from bot.payload import encode
 from bot.services.serawai import tally
+from bot.services.serawai.buttons import VoteButton
 from storage.db import make_engine, make_session_factory
 from storage.models import Employee
 from storage.seed import DEMO_PEOPLE
@@ -90,7 +90,7 @@ async def _press(
         for voter in range(VOTERS):
             # The second press is on the next theme: a change of vote, counted once.
             theme = proposals[(voter + int(second)) % len(proposals)]
-            payload = encode("srw", "v", round_id, theme)
+            payload = VoteButton(round_id, theme).pack()
             form = webhook_form(twilio["account_sid"], bench_phone(voter), "", payload)
             base = bases[(voter + second) % len(bases)]
             url = f"{base}/whatsapp/inbound"
