@@ -313,7 +313,7 @@ class _Turn:
         own = self.app.catalog.translator(employee.language)
         svc = ServiceCtx(env=self.app.env, session=self.session, now=self.now, actor=actor)
         svc.audit("link_telegram", employee.nip)
-        refresh_menu(svc, employee)
+        refresh_menu(svc, employee, actor.roles)
         return [
             Text(own("core.linked", name=employee.name)),
             menu_choices(self.app, own, actor.roles, employee.name),

@@ -37,11 +37,15 @@ def menu_for(ctx: ServiceCtx, roles: frozenset[str], language: str) -> CommandMe
     )
 
 
-def refresh_menu(ctx: ServiceCtx, employee: Employee) -> None:
-    """Queue this person's Telegram command menu, in this transaction (Telegram users only)."""
+def refresh_menu(ctx: ServiceCtx, employee: Employee, roles: frozenset[str] | None = None) -> None:
+    """Queue this person's Telegram command menu, in this transaction (Telegram users only).
+
+    `roles` are theirs as read in this transaction (the actor's own, say); else read here.
+    """
     if Channel.TELEGRAM not in ctx.env.channels or not employee.telegram_id:
         return
-    roles = directory.actor_of(ctx.session, employee).roles
+    if roles is None:
+        roles = directory.actor_of(ctx.session, employee).roles
     outbox.put(
         ctx.session,
         channel=Channel.TELEGRAM,

@@ -84,7 +84,7 @@ def _set_language(ctx: ServiceCtx, cmd: core_flows.SetLanguage) -> list[Reply]:
     assert ctx.actor is not None
     employee = ctx.employee(ctx.actor.id)
     employee.language = cmd.language
-    refresh_menu(ctx, employee)
+    refresh_menu(ctx, employee, ctx.actor.roles)  # read with the sender, this transaction
     return [Text(ctx.catalog.t("core.language_set", cmd.language))]
 
 
