@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -88,9 +89,9 @@ class Settings(BaseSettings):
         parse_quiet_hours(value)
         return value
 
-    @property
+    @cached_property
     def quiet_window(self) -> QuietHours:
-        """The quiet hours as (from, until) in WIB, or None."""
+        """The quiet hours as (from, until) in WIB, or None (read once: every notice asks)."""
         return parse_quiet_hours(self.quiet_hours)
 
     @field_validator("backup_dir", mode="before")
